@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "rolelens",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "RoleLensKit", targets: ["RoleLensKit"]),
+    .executable(name: "rolelens", targets: ["rolelens"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // libxml2 as a system library; pkg-config finds the headers (without it they are not found).
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+    ),
+
+    // MARK: - Pipeline stages, in dependency order
+
+    .target(name: "RoleLensIngest", dependencies: ["CLibXML2"]),
+    .target(name: "RoleLensText"),
+    .target(
+      name: "RoleLensClassify",
+      dependencies: ["RoleLensIngest", "RoleLensText", .product(name: "Yams", package: "Yams")],
+      resources: [.copy("Resources/default-lexicon.yaml")]
+    ),
+    .target(name: "RoleLensOverlap", dependencies: ["RoleLensClassify", "RoleLensText"]),
+    .target(name: "RoleLensReport", dependencies: ["RoleLensOverlap", "RoleLensClassify", "RoleLensIngest"]),
+    .target(
+      name: "RoleLensKit",
+      dependencies: [
+        "RoleLensIngest", "RoleLensText", "RoleLensClassify", "RoleLensOverlap", "RoleLensReport",
+      ]
+    ),
+
+    // MARK: - Executable
+
+    .executableTarget(
+      name: "rolelens",
+      dependencies: ["RoleLensKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+
+    // MARK: - Tests
+
+    .target(name: "_RoleLensTestSupport", path: "Tests/_RoleLensTestSupport"),
+    .testTarget(name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "_RoleLensTestSupport"]),
+    .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText"]),
+    .testTarget(
+      name: "RoleLensClassifyTests", dependencies: ["RoleLensClassify", "_RoleLensTestSupport"]),
+    .testTarget(name: "RoleLensOverlapTests", dependencies: ["RoleLensOverlap"]),
+    .testTarget(
+      name: "RoleLensReportTests", dependencies: ["RoleLensReport", "_RoleLensTestSupport"]),
+    .testTarget(
+      name: "RoleLensCLITests", dependencies: ["RoleLensKit", "_RoleLensTestSupport"]),
+  ]
+)

@@ -1,0 +1,127 @@
+/// Extracts a posting from plain text or Markdown.
+///
+/// The title is the first non-empty line unless a `Title:` line near the top says otherwise;
+/// `Company:`, `Location:` and `Date posted:` lines near the top fill those fields. Headings
+/// are Markdown `#` lines, lines in bold alone, or short lines that read as headings
+/// ("Responsibilities:", "WHAT YOU WILL DO").
+enum PlainTextExtractor {
+  struct Result {
+    var title: String
+    var company: String?
+    var location: String?
+    var datePosted: String?
+    var sections: [PostingSection]
+  }
+
+  /// How many lines from the top may hold `Title:`-style metadata.
+  static let metadataWindow = 15
+
+  static func extract(_ text: String) -> Result {
+    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+      .map { normalizeSpace(String($0)) }
+    var title: String?
+    var titleLine: Int?
+    var company: String?
+    var location: String?
+    var datePosted: String?
+    var metadataLines = Set<Int>()
+    for (index, line) in lines.prefix(metadataWindow).enumerated() {
+      guard let (key, value) = metadata(line) else { continue }
+      switch key {
+      case "title", "job title", "position": if title == nil { title = value; titleLine = index }
+      case "company", "employer", "organization", "organisation": company = company ?? value
+      case "location": location = location ?? value
+      case "date posted", "posted", "date": datePosted = datePosted ?? value
+      default: continue
+      }
+      metadataLines.insert(index)
+    }
+    if title == nil, let first = lines.firstIndex(where: { !$0.isEmpty }) {
+      title = stripMarkup(lines[first])
+      titleLine = first
+    }
+    var builder = SectionBuilder()
+    for (index, raw) in lines.enumerated() where index != titleLine && !metadataLines.contains(index) {
+      guard !raw.isEmpty else { continue }
+      if let heading = heading(in: raw) {
+        builder.startSection(heading: heading)
+      } else {
+        let line = stripBullet(stripMarkup(raw))
+        if !line.isEmpty { builder.add(line: line) }
+      }
+    }
+    return Result(
+      title: title ?? "", company: company, location: location, datePosted: datePosted,
+      sections: builder.build())
+  }
+
+  /// A `Key: value` line with a known key.
+  static func metadata(_ line: String) -> (String, String)? {
+    guard let colon = line.firstIndex(of: ":") else { return nil }
+    let key = stripMarkup(String(line[..<colon])).lowercased()
+    let value = stripMarkup(String(line[line.index(after: colon)...]))
+    let keys: Set<String> = [
+      "title", "job title", "position", "company", "employer", "organization", "organisation",
+      "location", "date posted", "posted", "date",
+    ]
+    guard keys.contains(key), !value.isEmpty else { return nil }
+    return (key, value)
+  }
+
+  /// The heading text if `line` is a heading line.
+  static func heading(in line: String) -> String? {
+    if line.hasPrefix("#") {
+      let text = stripMarkup(line)
+      return text.isEmpty ? nil : text
+    }
+    let unbolded = line.hasPrefix("**") && line.hasSuffix("**") && line.count > 4
+      ? String(line.dropFirst(2).dropLast(2)) : nil
+    if let unbolded, unbolded.count <= 80, !unbolded.contains("**") {
+      return stripTrailingColon(unbolded)
+    }
+    if SectionClassifier.looksLikeHeading(line), !isBullet(line) {
+      return stripTrailingColon(stripMarkup(line))
+    }
+    return nil
+  }
+
+  static func isBullet(_ line: String) -> Bool {
+    guard let first = line.first else { return false }
+    return "-*•·–▪◦●".contains(first) && line.dropFirst().first == " "
+  }
+
+  static func stripBullet(_ line: String) -> String {
+    isBullet(line) ? String(line.dropFirst(2)).trimmingWhitespace() : line
+  }
+
+  /// Removes Markdown heading marks and emphasis.
+  static func stripMarkup(_ line: String) -> String {
+    var text = Substring(line)
+    while text.first == "#" { text = text.dropFirst() }
+    var result = String(text).replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+    result = result.trimmingWhitespace()
+    return result
+  }
+
+  static func stripTrailingColon(_ text: String) -> String {
+    var result = text.trimmingWhitespace()
+    while result.hasSuffix(":") { result.removeLast() }
+    return result.trimmingWhitespace()
+  }
+}
+
+extension String {
+  /// Replaces every occurrence of `target`; a small stand-in so the stage needs no Foundation.
+  func replacingOccurrences(of target: String, with replacement: String) -> String {
+    guard !target.isEmpty, contains(target) else { return self }
+    var result = ""
+    var rest = Substring(self)
+    while let range = rest.firstRange(of: target) {
+      result += rest[..<range.lowerBound]
+      result += replacement
+      rest = rest[range.upperBound...]
+    }
+    result += rest
+    return result
+  }
+}

@@ -1,0 +1,89 @@
+/// The kind of a posting section, recognised from its heading (or, for unheaded legal
+/// boilerplate, from its text). Later stages weight kinds differently: responsibilities and
+/// requirements are evidence of the role, "about us", benefits and legal text are not.
+public enum SectionKind: String, CaseIterable, Sendable, Hashable, Codable {
+  /// Text before any recognised heading, or under a heading that names no known kind.
+  case general
+  /// What the person will do: "Responsibilities", "What you'll do", "The role".
+  case responsibilities
+  /// What the person must bring: "Requirements", "Qualifications", "About you".
+  case requirements
+  /// "Nice to have", "Preferred qualifications", "Bonus points".
+  case niceToHave = "nice-to-have"
+  /// "About us", "Who we are", "Our mission".
+  case about
+  /// "Benefits", "Perks", "What we offer", compensation.
+  case benefits
+  /// Equal-opportunity, accommodation, privacy and other legal text.
+  case legal
+}
+
+/// One section of a posting's body: an optional heading and the text under it.
+public struct PostingSection: Hashable, Sendable, Codable {
+  /// The heading as written ("What you'll do"), or empty for text before the first heading.
+  public var heading: String
+  /// The kind recognised from the heading or text.
+  public var kind: SectionKind
+  /// The section's text: one block (paragraph, list item) per line.
+  public var text: String
+
+  public init(heading: String, kind: SectionKind, text: String) {
+    self.heading = heading
+    self.kind = kind
+    self.text = text
+  }
+}
+
+/// How an input was read.
+public enum InputFormat: String, Sendable, Hashable, Codable, CaseIterable {
+  case html
+  case text
+  case markdown
+  case csv
+  case jsonl
+  case json
+}
+
+/// A job posting extracted from one input file (or one row of a dataset file).
+public struct Posting: Hashable, Sendable {
+  /// Stable identifier: the path relative to its input root, plus `#row` for dataset rows.
+  public var id: String
+  /// The path as given or found while walking the inputs.
+  public var path: String
+  /// The 1-based data row for dataset files; `nil` for one-posting files.
+  public var row: Int?
+  public var format: InputFormat
+  public var title: String
+  public var company: String?
+  public var location: String?
+  public var datePosted: String?
+  /// The body as ordered sections.
+  public var sections: [PostingSection]
+  /// Things the extractor noticed but recovered from (bad JSON-LD, encoding fallback...).
+  public var warnings: [String]
+
+  public init(
+    id: String, path: String, row: Int? = nil, format: InputFormat, title: String,
+    company: String? = nil, location: String? = nil, datePosted: String? = nil,
+    sections: [PostingSection], warnings: [String] = []
+  ) {
+    self.id = id
+    self.path = path
+    self.row = row
+    self.format = format
+    self.title = title
+    self.company = company
+    self.location = location
+    self.datePosted = datePosted
+    self.sections = sections
+    self.warnings = warnings
+  }
+
+  /// The whole main text, title excluded: sections joined by blank lines, each section's
+  /// heading on its own line before its text.
+  public var text: String {
+    sections.map { section in
+      section.heading.isEmpty ? section.text : section.heading + "\n" + section.text
+    }.joined(separator: "\n\n")
+  }
+}

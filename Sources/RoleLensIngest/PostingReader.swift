@@ -1,0 +1,227 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Options for reading postings.
+public struct IngestOptions: Sendable, Hashable {
+  /// Files larger than this are skipped as too large (default 20 MiB: a saved job page is
+  /// rarely over 2 MiB, and a larger file is usually a dump that needs a dataset reader).
+  public var maxFileSize: Int
+
+  /// Titles longer than this are not believed (an unclosed `<title>` swallows the page).
+  public var maxTitleLength: Int
+
+  public init(maxFileSize: Int = 20 << 20, maxTitleLength: Int = 300) {
+    self.maxFileSize = maxFileSize
+    self.maxTitleLength = maxTitleLength
+  }
+}
+
+/// What reading one input file produced: postings and/or skipped entries.
+public struct ReadResult: Sendable {
+  public var postings: [Posting] = []
+  public var skipped: [SkippedInput] = []
+
+  public init(postings: [Posting] = [], skipped: [SkippedInput] = []) {
+    self.postings = postings
+    self.skipped = skipped
+  }
+}
+
+/// Reads input files into postings: loads the bytes, decodes them, and extracts the posting
+/// with the reader for the file's format. Never throws on bad input: every problem becomes a
+/// `SkippedInput` or a warning on the posting.
+public struct PostingReader: Sendable {
+  public var options: IngestOptions
+
+  public init(options: IngestOptions = IngestOptions()) {
+    self.options = options
+  }
+
+  /// The format a file name implies, or `nil` for files rolelens does not read.
+  public static func format(forPath path: String) -> InputFormat? {
+    let name = lastComponent(of: path).lowercased()
+    guard let dot = name.lastIndex(of: ".") else { return nil }
+    switch name[name.index(after: dot)...] {
+    case "html", "htm", "xhtml", "shtml": return .html
+    case "txt", "text": return .text
+    case "md", "markdown": return .markdown
+    default: return nil
+    }
+  }
+
+  /// Reads one file found by `InputWalker`.
+  public func read(_ file: InputFile) -> ReadResult {
+    guard let format = Self.format(forPath: file.path) else {
+      return skip(file, .unsupported, "not a file type rolelens reads (.html, .htm, .xhtml, .txt, .md)")
+    }
+    guard file.size <= options.maxFileSize else {
+      return skip(file, .tooLarge, "\(file.size) bytes; the limit is \(options.maxFileSize) (--max-file-size)")
+    }
+    let bytes: [UInt8]
+    switch readBytes(file.path, limit: options.maxFileSize) {
+    case .success(let read): bytes = read
+    case .failure(let failure): return skip(file, failure.reason, failure.detail)
+    }
+    if bytes.isEmpty { return skip(file, .empty, "0 bytes") }
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }) {
+      return skip(file, .empty, "only white space")
+    }
+    let decoded: DecodedText
+    switch TextDecoding.decode(bytes, isMarkup: format == .html) {
+    case .success(let text): decoded = text
+    case .failure(let notText): return skip(file, .binary, notText.detail)
+    }
+    return extract(decoded.text, format: format, id: file.relativePath, path: file.path, warnings: decoded.warnings)
+  }
+
+  /// Extracts a posting from already decoded text (used for files and, later, dataset cells).
+  public func extract(
+    _ text: String, format: InputFormat, id: String, path: String, row: Int? = nil, warnings: [String] = []
+  ) -> ReadResult {
+    var posting: Posting?
+    switch format {
+    case .html:
+      posting = extractHTML(text, id: id, path: path, row: row)
+      if posting == nil {
+        return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .noText, detail: "libxml2 produced no document")])
+      }
+    default:
+      let result = PlainTextExtractor.extract(text)
+      posting = Posting(
+        id: id, path: path, row: row, format: format, title: result.title, company: result.company,
+        location: result.location, datePosted: result.datePosted, sections: result.sections)
+    }
+    guard var posting else { return ReadResult() }
+    posting.warnings.insert(contentsOf: warnings, at: 0)
+    validateTitle(&posting)
+    if posting.sections.allSatisfy({ $0.text.isEmpty }) {
+      let what = posting.title.isEmpty ? "no title and no body text" : "a title but no body text"
+      return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .noText, detail: what)])
+    }
+    return ReadResult(postings: [posting])
+  }
+
+  // MARK: - HTML
+
+  private func extractHTML(_ html: String, id: String, path: String, row: Int?) -> Posting? {
+    guard let page = HTMLExtractor.extract(html: html, selectMainContent: true) else { return nil }
+    var warnings: [String] = []
+    let (markup, jsonWarnings) = JobPostingMarkup.find(in: page.jsonLD)
+    warnings += jsonWarnings
+
+    var sections = Self.sections(from: page.blocks, title: nil)
+    var title = page.firstHeading ?? page.openGraphTitle ?? page.documentTitle ?? ""
+    if let markup {
+      if let markupTitle = markup.title { title = markupTitle }
+      if let description = markup.descriptionHTML, let fragment = Self.descriptionBlocks(description) {
+        let markupSections = Self.sections(from: fragment, title: title)
+        let markupLength = markupSections.reduce(0) { $0 + $1.text.count }
+        if markupLength >= 100 {
+          sections = markupSections
+        } else {
+          warnings.append("JSON-LD JobPosting description is too short (\(markupLength) characters); used the page text")
+        }
+      }
+    }
+    sections = Self.dropLeadingTitle(sections, title: title)
+    return Posting(
+      id: id, path: path, row: row, format: .html, title: title, company: markup?.company,
+      location: markup?.location, datePosted: markup?.datePosted, sections: sections, warnings: warnings)
+  }
+
+  /// Blocks of a JSON-LD description: HTML, or HTML escaped once more (`&lt;p&gt;`), which
+  /// the first parse turns into literal tags that a second parse reads.
+  static func descriptionBlocks(_ description: String) -> [TextBlock]? {
+    guard let first = HTMLExtractor.extract(html: "<html><body>\(description)</body></html>", selectMainContent: false)
+    else { return nil }
+    let text = first.blocks.map(\.text).joined(separator: "\n")
+    let looksEscaped = ["<p>", "<li>", "<br", "<ul>", "<div", "<strong>", "<h"].contains { text.contains($0) }
+    guard looksEscaped else { return first.blocks }
+    return HTMLExtractor.extract(html: "<html><body>\(text)</body></html>", selectMainContent: false)?.blocks
+  }
+
+  /// Turns blocks into sections: HTML headings, and short paragraphs that are all bold or read
+  /// as headings ("Requirements:"), start sections.
+  static func sections(from blocks: [TextBlock], title: String?) -> [PostingSection] {
+    var builder = SectionBuilder()
+    for block in blocks {
+      let isBoldLine = block.kind == .paragraph && block.boldCharacters * 10 >= block.text.count * 9
+        && block.text.count <= 80
+      let readsAsHeading = block.kind == .paragraph && SectionClassifier.looksLikeHeading(block.text)
+        && block.text.hasSuffix(":")
+      if block.isHeading || isBoldLine || readsAsHeading {
+        builder.startSection(heading: PlainTextExtractor.stripTrailingColon(block.text))
+      } else {
+        builder.add(line: block.text)
+      }
+    }
+    return builder.build()
+  }
+
+  /// Drops the title where the body repeats it: as a section heading, or as the first line.
+  static func dropLeadingTitle(_ sections: [PostingSection], title: String) -> [PostingSection] {
+    guard !title.isEmpty else { return sections }
+    var result = sections
+    for index in result.indices where result[index].heading == title {
+      result[index].heading = ""
+    }
+    if var first = result.first, first.heading.isEmpty {
+      let lines = first.text.split(separator: "\n", omittingEmptySubsequences: false)
+      if lines.first.map(String.init) == title {
+        first.text = lines.dropFirst().joined(separator: "\n")
+        result[0] = first
+      }
+    }
+    return result.filter { !$0.text.isEmpty }
+  }
+
+  /// A title longer than the limit is not a title (an unclosed `<title>` swallows the page):
+  /// cut it at the limit and warn.
+  private func validateTitle(_ posting: inout Posting) {
+    let normalized = normalizeSpace(posting.title)
+    if normalized.count > options.maxTitleLength {
+      posting.title = String(normalized.prefix(options.maxTitleLength))
+      posting.warnings.append("title longer than \(options.maxTitleLength) characters; cut")
+    } else {
+      posting.title = normalized
+    }
+    if posting.title.isEmpty { posting.warnings.append("no title found") }
+  }
+
+  // MARK: - Files
+
+  private struct ReadFailure: Error {
+    var reason: SkipReason
+    var detail: String
+  }
+
+  /// Reads at most `limit` bytes of a regular file with POSIX calls (no Foundation, and an
+  /// explicit bound even if the file grows while it is read).
+  private func readBytes(_ path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK)
+    guard descriptor >= 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        return .failure(ReadFailure(reason: .unreadable, detail: systemError()))
+      }
+      if count == 0 { break }
+      bytes.append(contentsOf: chunk[0..<count])
+      if bytes.count > limit {
+        return .failure(ReadFailure(reason: .tooLarge, detail: "more than \(limit) bytes (--max-file-size)"))
+      }
+    }
+    return .success(bytes)
+  }
+
+  private func skip(_ file: InputFile, _ reason: SkipReason, _ detail: String) -> ReadResult {
+    ReadResult(skipped: [SkippedInput(path: file.path, reason: reason, detail: detail)])
+  }
+}

@@ -1,0 +1,292 @@
+import RoleLensClassify
+
+/// What the overlap stage needs of one posting.
+public struct OverlapDocument: Sendable {
+  public var role: Role
+  public var vector: TermVector
+  /// Skill categories the posting mentions (indices into the lexicon's skills).
+  public var skills: [Int]
+  /// Roles whose score passes the classification threshold for this posting.
+  public var scoresAs: [Role]
+
+  public init(role: Role, vector: TermVector, skills: [Int], scoresAs: [Role]) {
+    self.role = role
+    self.vector = vector
+    self.skills = skills
+    self.scoresAs = scoresAs
+  }
+}
+
+/// Options of the overlap analysis.
+public struct OverlapOptions: Sendable, Hashable {
+  /// The pair compared in detail (default technical-project-manager vs product-manager).
+  public var roleA: Role = .technicalProjectManager
+  public var roleB: Role = .productManager
+  /// How many top terms per role the top-term Jaccard compares.
+  public var topK = 100
+  /// Bootstrap replicates for the 95% intervals (0 turns intervals off).
+  public var replicates = 1000
+  public var seed: UInt64 = 20_240_601
+  /// A role with fewer postings than this gets no figures (left empty, with a note).
+  public var minimumPostings = 5
+  /// α0 of the informative Dirichlet prior: the prior counts sum to this, spread over terms
+  /// by their share of the whole corpus.
+  public var priorStrength = 1000.0
+  /// Terms must occur in at least this many postings of the pair to be listed in terms.csv.
+  public var minimumTermDocuments = 2
+
+  public init() {}
+}
+
+/// One headline figure for the chosen pair, with its bootstrap interval.
+public struct OverlapFigure: Sendable, Hashable {
+  public var metric: String
+  /// `nil` when the sample is too small for the figure to mean anything (see `note`).
+  public var value: Double?
+  public var ciLow: Double?
+  public var ciHigh: Double?
+  public var note: String
+}
+
+/// A term's log-odds contrast between the two roles of the pair.
+public struct TermContrast: Sendable, Hashable {
+  public var term: String
+  public var countA: Int
+  public var countB: Int
+  public var documentsA: Int
+  public var documentsB: Int
+  public var logOdds: Double
+  public var z: Double
+}
+
+/// Similarity of a pair of roles, for every pair with postings.
+public struct RoleSimilarity: Sendable, Hashable {
+  public var roleA: Role
+  public var roleB: Role
+  public var cosine: Double
+  public var jaccard: Double
+}
+
+/// The result of the overlap stage.
+public struct OverlapResult: Sendable {
+  public var options: OverlapOptions
+  public var statistics: [Role: RoleStatistics]
+  public var figures: [OverlapFigure]
+  public var terms: [TermContrast]
+  public var similarities: [RoleSimilarity]
+
+  public func postings(_ role: Role) -> Int { statistics[role]?.postings ?? 0 }
+  public func figure(_ metric: String) -> OverlapFigure? { figures.first { $0.metric == metric } }
+}
+
+/// Measures how much roles overlap, from per-posting term vectors and classifications.
+public struct OverlapAnalysis: Sendable {
+  /// Metric ids, in report order.
+  public static let metrics = [
+    "jaccard_top_terms", "weighted_jaccard", "cosine_tfidf_centroid", "jensen_shannon_divergence",
+    "skill_overlap_coefficient", "share_a_scoring_as_b", "share_b_scoring_as_a",
+  ]
+
+  public var options: OverlapOptions
+  public var skillCount: Int
+
+  public init(options: OverlapOptions, skillCount: Int) {
+    self.options = options
+    self.skillCount = skillCount
+  }
+
+  /// Runs the analysis.
+  ///
+  /// - Parameters:
+  ///   - documents: The postings counted (duplicates already left out by the caller).
+  ///   - vocabulary: The term ids' strings.
+  /// - Complexity: O(T + R · (n_A + n_B) · t) for T term occurrences in the corpus, R bootstrap
+  ///   replicates and t distinct terms per posting.
+  public func run(_ documents: [OverlapDocument], vocabulary: Vocabulary) -> OverlapResult {
+    var statistics: [Role: RoleStatistics] = [:]
+    var documentFrequency: [Int32: Int] = [:]
+    for document in documents {
+      statistics[document.role, default: RoleStatistics()].add(document.vector, skills: document.skills, scoresAs: document.scoresAs)
+      for id in document.vector.ids { documentFrequency[id, default: 0] += 1 }
+    }
+    let n = documents.count
+    let idf: (Int32) -> Double = { OverlapMetrics.idf(documentFrequency: documentFrequency[$0] ?? 0, documents: n) }
+    let weighted = documents.map { OverlapMetrics.tfidf($0.vector, idf: idf) }
+
+    var byRole: [Role: [Int]] = [:]
+    for (index, document) in documents.enumerated() { byRole[document.role, default: []].append(index) }
+
+    let pairA = byRole[options.roleA] ?? []
+    let pairB = byRole[options.roleB] ?? []
+    let pairSpace = Space(documents: documents, weighted: weighted, subset: pairA + pairB, skillCount: skillCount, topK: options.topK)
+    let figures = pairFigures(space: pairSpace, a: pairA, b: pairB)
+    let terms = contrasts(documents: documents, statistics: statistics, vocabulary: vocabulary)
+
+    var similarities: [RoleSimilarity] = []
+    let present = Role.allCases.filter { (byRole[$0]?.count ?? 0) > 0 }
+    let everything = Space(documents: documents, weighted: weighted, subset: documents.indices, skillCount: skillCount, topK: options.topK)
+    let profiles = Dictionary(uniqueKeysWithValues: present.map { role in
+      let indices = byRole[role] ?? []
+      return (role, (centroid: everything.centroid(indices), top: OverlapMetrics.topTerms(everything.termCounts(indices), k: options.topK)))
+    })
+    for (i, a) in present.enumerated() {
+      for b in present[(i + 1)...] {
+        guard let pa = profiles[a], let pb = profiles[b] else { continue }
+        similarities.append(
+          RoleSimilarity(
+            roleA: a, roleB: b, cosine: OverlapMetrics.cosine(pa.centroid, pb.centroid),
+            jaccard: OverlapMetrics.jaccard(pa.top, pb.top)))
+      }
+    }
+    return OverlapResult(options: options, statistics: statistics, figures: figures, terms: terms, similarities: similarities)
+  }
+
+  // MARK: - Pair figures
+
+  /// The postings of an analysis as dense vectors over the terms they use, so that point
+  /// estimates and thousands of bootstrap replicates add arrays instead of hashing.
+  struct Space {
+    /// Per document (by index into the analysis' documents): positions into the dense space
+    /// and counts; empty for documents outside the subset.
+    var counts: [[(Int, Double)]]
+    var weights: [[(Int, Double)]]
+    var dimension: Int
+    var documents: [OverlapDocument]
+    var skillCount: Int
+    var topK: Int
+
+    /// - Parameter subset: The documents the space covers; term positions follow term ids, so
+    ///   ties in top-term rankings go to the term seen first in the input.
+    init<S: Sequence<Int>>(documents: [OverlapDocument], weighted: [[(Int32, Double)]], subset: S, skillCount: Int, topK: Int) {
+      let members = Array(subset)
+      var ids = Set<Int32>()
+      for index in members { ids.formUnion(documents[index].vector.ids) }
+      let sorted = ids.sorted()
+      var position: [Int32: Int] = [:]
+      for (offset, id) in sorted.enumerated() { position[id] = offset }
+      var counts = [[(Int, Double)]](repeating: [], count: documents.count)
+      var weights = [[(Int, Double)]](repeating: [], count: documents.count)
+      for index in members where counts[index].isEmpty {
+        let vector = documents[index].vector
+        counts[index] = zip(vector.ids, vector.counts).compactMap { id, count in position[id].map { ($0, Double(count)) } }
+        weights[index] = weighted[index].compactMap { id, weight in position[id].map { ($0, weight) } }
+      }
+      self.counts = counts
+      self.weights = weights
+      dimension = sorted.count
+      self.documents = documents
+      self.skillCount = skillCount
+      self.topK = topK
+    }
+
+    func termCounts(_ indices: [Int]) -> [Double] {
+      var sum = [Double](repeating: 0, count: dimension)
+      for index in indices {
+        for (position, count) in counts[index] { sum[position] += count }
+      }
+      return sum
+    }
+
+    /// Mean of the postings' L2-normalised TF-IDF vectors.
+    func centroid(_ indices: [Int]) -> [Double] {
+      var sum = [Double](repeating: 0, count: dimension)
+      for index in indices {
+        for (position, weight) in weights[index] { sum[position] += weight }
+      }
+      let n = Double(max(indices.count, 1))
+      return sum.map { $0 / n }
+    }
+
+    func skillShares(_ indices: [Int]) -> [Double] {
+      var counts = [Int](repeating: 0, count: skillCount)
+      for index in indices {
+        for skill in documents[index].skills where skill < skillCount { counts[skill] += 1 }
+      }
+      let n = Double(max(indices.count, 1))
+      return counts.map { Double($0) / n }
+    }
+
+    func share(_ indices: [Int], scoringAs role: Role) -> Double {
+      guard !indices.isEmpty else { return 0 }
+      let hits = indices.filter { documents[$0].scoresAs.contains(role) }.count
+      return Double(hits) / Double(indices.count)
+    }
+
+    /// Every metric of `OverlapAnalysis.metrics`, in order, for the postings `a` and `b`.
+    func metrics(a: [Int], b: [Int], roleA: Role, roleB: Role) -> [Double] {
+      let countsA = termCounts(a)
+      let countsB = termCounts(b)
+      return [
+        OverlapMetrics.jaccard(OverlapMetrics.topTerms(countsA, k: topK), OverlapMetrics.topTerms(countsB, k: topK)),
+        OverlapMetrics.weightedJaccard(countsA, countsB),
+        OverlapMetrics.cosine(centroid(a), centroid(b)),
+        OverlapMetrics.jensenShannon(countsA, countsB),
+        OverlapMetrics.overlapCoefficient(skillShares(a), skillShares(b)),
+        share(a, scoringAs: roleB),
+        share(b, scoringAs: roleA),
+      ]
+    }
+  }
+
+  /// Point estimates and 95% bootstrap intervals for the pair.
+  ///
+  /// Resampling postings with replacement repeats postings, which shrinks vocabularies and so
+  /// biases vocabulary measures (JSD up, Jaccard down) in the replicates. The interval is
+  /// therefore the percentile interval moved by the bootstrap estimate of that bias
+  /// (b = mean of replicates − estimate): [q2.5 − b, q97.5 − b], clipped to [0, 1].
+  func pairFigures(space: Space, a: [Int], b: [Int]) -> [OverlapFigure] {
+    let (roleA, roleB) = (options.roleA, options.roleB)
+    guard a.count >= options.minimumPostings, b.count >= options.minimumPostings else {
+      let note = "too few postings: \(roleA.rawValue) \(a.count), \(roleB.rawValue) \(b.count); at least \(options.minimumPostings) each are needed"
+      return Self.metrics.map { OverlapFigure(metric: $0, value: nil, ciLow: nil, ciHigh: nil, note: note) }
+    }
+    let point = space.metrics(a: a, b: b, roleA: roleA, roleB: roleB)
+    var replicates = [[Double]](repeating: [], count: Self.metrics.count)
+    var generator = SeededGenerator(seed: options.seed)
+    for _ in 0..<options.replicates {
+      let sampleA = a.map { _ in a[generator.nextIndex(below: a.count)] }
+      let sampleB = b.map { _ in b[generator.nextIndex(below: b.count)] }
+      let values = space.metrics(a: sampleA, b: sampleB, roleA: roleA, roleB: roleB)
+      for (index, value) in values.enumerated() { replicates[index].append(value) }
+    }
+    return Self.metrics.enumerated().map { index, metric in
+      let sorted = replicates[index].sorted()
+      var note = ""
+      if metric == "jaccard_top_terms" { note = "top \(options.topK) terms by count" }
+      guard let low = OverlapMetrics.quantile(sorted, 0.025), let high = OverlapMetrics.quantile(sorted, 0.975) else {
+        return OverlapFigure(metric: metric, value: point[index], ciLow: nil, ciHigh: nil, note: note)
+      }
+      let bias = sorted.reduce(0, +) / Double(sorted.count) - point[index]
+      return OverlapFigure(
+        metric: metric, value: point[index], ciLow: min(max(low - bias, 0), 1), ciHigh: min(max(high - bias, 0), 1),
+        note: note)
+    }
+  }
+
+  // MARK: - Distinctive terms
+
+  func contrasts(documents: [OverlapDocument], statistics: [Role: RoleStatistics], vocabulary: Vocabulary) -> [TermContrast] {
+    guard let a = statistics[options.roleA], let b = statistics[options.roleB] else { return [] }
+    var background: [Int32: Int] = [:]
+    for stats in statistics.values { background.merge(stats.termCounts, uniquingKeysWith: +) }
+    let backgroundTotal = Double(background.values.reduce(0, +))
+    let nA = Double(a.totalTerms)
+    let nB = Double(b.totalTerms)
+    let alpha0 = options.priorStrength
+    var result: [TermContrast] = []
+    for id in Set(a.termCounts.keys).union(b.termCounts.keys).sorted() {
+      let docsA = a.documentFrequency[id] ?? 0
+      let docsB = b.documentFrequency[id] ?? 0
+      guard docsA + docsB >= options.minimumTermDocuments, backgroundTotal > 0 else { continue }
+      let yA = Double(a.termCounts[id] ?? 0)
+      let yB = Double(b.termCounts[id] ?? 0)
+      let alpha = alpha0 * Double(background[id] ?? 0) / backgroundTotal
+      let (delta, z) = OverlapMetrics.logOdds(countA: yA, totalA: nA, countB: yB, totalB: nB, alpha: alpha, alpha0: alpha0)
+      result.append(
+        TermContrast(
+          term: vocabulary.term(id), countA: Int(yA), countB: Int(yB), documentsA: docsA, documentsB: docsB,
+          logOdds: delta, z: z))
+    }
+    return result.sorted { $0.z != $1.z ? $0.z > $1.z : $0.term < $1.term }
+  }
+}

@@ -1,0 +1,52 @@
+/// Interns term strings as dense integer ids, in first-seen order.
+///
+/// Ids depend only on the order terms are added; the pipeline adds postings in input order, so
+/// ids (and every sum over them) are the same on every run.
+public struct Vocabulary: Sendable {
+  private var ids: [String: Int32] = [:]
+  public private(set) var terms: [String] = []
+
+  public init() {}
+
+  public var count: Int { terms.count }
+
+  /// The id of `term`, adding it if new.
+  public mutating func intern(_ term: String) -> Int32 {
+    if let id = ids[term] { return id }
+    let id = Int32(terms.count)
+    ids[term] = id
+    terms.append(term)
+    return id
+  }
+
+  public func id(_ term: String) -> Int32? { ids[term] }
+  public func term(_ id: Int32) -> String { terms[Int(id)] }
+}
+
+/// A posting's term counts as a sparse vector, sorted by term id.
+public struct TermVector: Sendable, Hashable {
+  public var ids: [Int32]
+  public var counts: [Int32]
+
+  public init(ids: [Int32] = [], counts: [Int32] = []) {
+    precondition(ids.count == counts.count, "TermVector ids and counts must pair up")
+    self.ids = ids
+    self.counts = counts
+  }
+
+  /// Interns `counts` into `vocabulary`, adding new terms in sorted order (so ids do not depend
+  /// on dictionary iteration order).
+  public init(_ counts: [String: Int], vocabulary: inout Vocabulary) {
+    var pairs: [(Int32, Int32)] = []
+    pairs.reserveCapacity(counts.count)
+    for term in counts.keys.sorted() {
+      pairs.append((vocabulary.intern(term), Int32(clamping: counts[term] ?? 0)))
+    }
+    pairs.sort { $0.0 < $1.0 }
+    ids = pairs.map(\.0)
+    self.counts = pairs.map(\.1)
+  }
+
+  public var isEmpty: Bool { ids.isEmpty }
+  public var total: Int { counts.reduce(0) { $0 + Int($1) } }
+}

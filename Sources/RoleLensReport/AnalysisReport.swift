@@ -1,0 +1,71 @@
+import RoleLensClassify
+import RoleLensIngest
+import RoleLensOverlap
+
+/// One row of `postings.csv`: what was extracted and how it was classified.
+public struct PostingRecord: Sendable {
+  public var id: String
+  public var path: String
+  public var row: Int?
+  public var format: InputFormat
+  public var title: String
+  public var company: String?
+  public var location: String?
+  public var classification: Classification
+  /// The id of the earlier posting this one duplicates, if any.
+  public var duplicateOf: String?
+  public var warnings: [String]
+
+  public init(posting: Posting, classification: Classification, duplicateOf: String?) {
+    id = posting.id
+    path = posting.path
+    row = posting.row
+    format = posting.format
+    title = posting.title
+    company = posting.company
+    location = posting.location
+    self.classification = classification
+    self.duplicateOf = duplicateOf
+    warnings = posting.warnings
+  }
+}
+
+/// Facts about the run, for `summary.json`.
+public struct RunInfo: Sendable {
+  public var toolVersion: String
+  public var lexiconHash: String
+  public var seed: UInt64
+  public var inputFiles: Int
+  public var includeDuplicates: Bool
+
+  public init(toolVersion: String, lexiconHash: String, seed: UInt64, inputFiles: Int, includeDuplicates: Bool) {
+    self.toolVersion = toolVersion
+    self.lexiconHash = lexiconHash
+    self.seed = seed
+    self.inputFiles = inputFiles
+    self.includeDuplicates = includeDuplicates
+  }
+}
+
+/// Everything the reports are written from.
+public struct AnalysisReport: Sendable {
+  public var records: [PostingRecord]
+  public var skipped: [SkippedInput]
+  public var overlap: OverlapResult
+  public var lexicon: Lexicon
+  public var run: RunInfo
+
+  public init(records: [PostingRecord], skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo) {
+    self.records = records
+    self.skipped = skipped
+    self.overlap = overlap
+    self.lexicon = lexicon
+    self.run = run
+  }
+
+  /// Postings that are duplicates of an earlier one.
+  public var duplicateCount: Int { records.filter { $0.duplicateOf != nil }.count }
+
+  /// Postings per top role (all postings, duplicates included).
+  public func postings(of role: Role) -> [PostingRecord] { records.filter { $0.classification.role == role } }
+}

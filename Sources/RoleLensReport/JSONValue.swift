@@ -1,0 +1,65 @@
+import Foundation
+
+/// A JSON value written with keys in the order given and numbers with fixed decimals, so that
+/// the same run gives byte-identical JSON.
+public indirect enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case integer(Int)
+  case number(Double, decimals: Int)
+  case string(String)
+  case array([JSONValue])
+  case object([(String, JSONValue)])
+
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
+  public func hash(into hasher: inout Hasher) { hasher.combine(rendered()) }
+
+  /// An optional number: `null` when `nil`.
+  public static func number(_ value: Double?, decimals: Int = 4) -> JSONValue {
+    value.map { .number($0, decimals: decimals) } ?? .null
+  }
+
+  /// The JSON text, indented by two spaces per level, ending without a newline.
+  public func rendered(indent: Int = 0) -> String {
+    let pad = String(repeating: "  ", count: indent)
+    let inner = String(repeating: "  ", count: indent + 1)
+    switch self {
+    case .null: return "null"
+    case .bool(let value): return value ? "true" : "false"
+    case .integer(let value): return String(value)
+    case .number(let value, let decimals):
+      return value.isFinite ? CSVWriter.format(value, decimals: decimals) : "null"
+    case .string(let value): return Self.quote(value)
+    case .array(let values):
+      if values.isEmpty { return "[]" }
+      return "[\n" + values.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad + "]"
+    case .object(let pairs):
+      if pairs.isEmpty { return "{}" }
+      return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
+        .joined(separator: ",\n") + "\n" + pad + "}"
+    }
+  }
+
+  /// A JSON string literal with the escapes RFC 8259 requires.
+  public static func quote(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case "\u{2028}": result += "\\u2028"
+      case "\u{2029}": result += "\\u2029"
+      default:
+        if scalar.value < 0x20 {
+          result += String(format: "\\u%04x", scalar.value)
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return result + "\""
+  }
+}

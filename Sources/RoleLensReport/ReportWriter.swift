@@ -1,0 +1,166 @@
+import RoleLensClassify
+import RoleLensIngest
+import RoleLensOverlap
+
+/// Writes the report files into an output folder, each atomically.
+public struct ReportWriter: Sendable {
+  /// The files written, in order.
+  public static let files = [
+    "postings.csv", "skipped.csv", "roles.csv", "overlap.csv", "terms.csv", "skills.csv",
+    "role_similarity.csv", "summary.json",
+  ]
+
+  public init() {}
+
+  /// Writes every report file into `folder`, creating it if needed.
+  ///
+  /// - Throws: `ReportError.cannotWrite` naming the folder or file that could not be written.
+  public func write(_ report: AnalysisReport, to folder: String) throws {
+    try AtomicFile.prepareFolder(folder)
+    let contents: [(String, String)] = [
+      ("postings.csv", postingsCSV(report)),
+      ("skipped.csv", skippedCSV(report)),
+      ("roles.csv", rolesCSV(report)),
+      ("overlap.csv", overlapCSV(report)),
+      ("terms.csv", termsCSV(report)),
+      ("skills.csv", skillsCSV(report)),
+      ("role_similarity.csv", similarityCSV(report)),
+      ("summary.json", summaryJSON(report).rendered() + "\n"),
+    ]
+    for (name, text) in contents {
+      try AtomicFile.write(text, to: folder.hasSuffix("/") ? folder + name : folder + "/" + name)
+    }
+  }
+
+  // MARK: - CSV files
+
+  func postingsCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(
+      header: [
+        "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
+        "needs_review",
+      ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "warnings"])
+    for record in report.records {
+      let c = record.classification
+      csv.appendRow(
+        [
+          .text(record.id), .text(record.path), record.row.map { .integer($0) } ?? .empty,
+          .text(record.format.rawValue), .text(record.title), .optional(record.company),
+          .optional(record.location), .text(c.role.rawValue), .number(c.confidence), .text(c.runnerUp.rawValue),
+          .text(c.needsReview ? "yes" : "no"),
+        ] + Role.allCases.map { .number(c.score($0)) }
+          + [.optional(record.duplicateOf), .text(record.warnings.joined(separator: "; "))])
+    }
+    return csv.output
+  }
+
+  func skippedCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: ["path", "row", "reason", "detail"])
+    for skipped in report.skipped {
+      csv.appendRow([.text(skipped.path), skipped.row.map { .integer($0) } ?? .empty, .text(skipped.reason.rawValue), .text(skipped.detail)])
+    }
+    return csv.output
+  }
+
+  func rolesCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: ["role", "name", "postings", "share", "mean_confidence", "needs_review"])
+    let total = report.records.count
+    for role in Role.allCases {
+      let records = report.postings(of: role)
+      let meanConfidence = records.isEmpty ? nil : records.map(\.classification.confidence).reduce(0, +) / Double(records.count)
+      csv.appendRow([
+        .text(role.rawValue), .text(report.lexicon.entry(role).name), .integer(records.count),
+        .number(total == 0 ? 0 : Double(records.count) / Double(total)), .number(meanConfidence),
+        .integer(records.filter(\.classification.needsReview).count),
+      ])
+    }
+    return csv.output
+  }
+
+  func overlapCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: ["role_a", "role_b", "metric", "value", "ci_low", "ci_high", "n_a", "n_b", "note"])
+    let overlap = report.overlap
+    let (a, b) = (overlap.options.roleA, overlap.options.roleB)
+    for figure in overlap.figures {
+      csv.appendRow([
+        .text(a.rawValue), .text(b.rawValue), .text(figure.metric), .number(figure.value), .number(figure.ciLow),
+        .number(figure.ciHigh), .integer(overlap.postings(a)), .integer(overlap.postings(b)), .text(figure.note),
+      ])
+    }
+    return csv.output
+  }
+
+  func termsCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: ["term", "count_a", "count_b", "docs_a", "docs_b", "log_odds", "log_odds_z", "side"])
+    let overlap = report.overlap
+    for term in report.overlap.terms {
+      let side = term.z >= 1.96 ? overlap.options.roleA.rawValue : (term.z <= -1.96 ? overlap.options.roleB.rawValue : "shared")
+      csv.appendRow([
+        .text(term.term), .integer(term.countA), .integer(term.countB), .integer(term.documentsA),
+        .integer(term.documentsB), .number(term.logOdds), .number(term.z), .text(side),
+      ])
+    }
+    return csv.output
+  }
+
+  func skillsCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: ["skill", "name", "role", "postings", "postings_with_skill", "share"])
+    for (index, skill) in report.lexicon.skills.enumerated() {
+      for role in Role.allCases {
+        guard let stats = report.overlap.statistics[role], stats.postings > 0 else { continue }
+        let with = stats.skillPostings[index] ?? 0
+        csv.appendRow([
+          .text(skill.id), .text(skill.name), .text(role.rawValue), .integer(stats.postings), .integer(with),
+          .number(Double(with) / Double(stats.postings)),
+        ])
+      }
+    }
+    return csv.output
+  }
+
+  func similarityCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: ["role_a", "role_b", "n_a", "n_b", "cosine", "jaccard"])
+    for similarity in report.overlap.similarities {
+      csv.appendRow([
+        .text(similarity.roleA.rawValue), .text(similarity.roleB.rawValue),
+        .integer(report.overlap.postings(similarity.roleA)), .integer(report.overlap.postings(similarity.roleB)),
+        .number(similarity.cosine), .number(similarity.jaccard),
+      ])
+    }
+    return csv.output
+  }
+
+  // MARK: - summary.json
+
+  func summaryJSON(_ report: AnalysisReport) -> JSONValue {
+    let overlap = report.overlap
+    let counted = Role.allCases.reduce(0) { $0 + overlap.postings($1) }
+    return .object([
+      ("tool", .string("rolelens")),
+      ("version", .string(report.run.toolVersion)),
+      ("lexicon_hash", .string(report.run.lexiconHash)),
+      ("seed", .string(String(report.run.seed))),
+      ("inputs", .integer(report.run.inputFiles)),
+      ("postings", .integer(report.records.count)),
+      ("skipped", .integer(report.skipped.count)),
+      ("duplicates", .integer(report.duplicateCount)),
+      ("duplicates_included", .bool(report.run.includeDuplicates)),
+      ("postings_in_overlap", .integer(counted)),
+      ("roles", .object(Role.allCases.map { ($0.rawValue, .integer(report.postings(of: $0).count)) })),
+      ("pair", .object([
+        ("role_a", .string(overlap.options.roleA.rawValue)),
+        ("role_b", .string(overlap.options.roleB.rawValue)),
+        ("n_a", .integer(overlap.postings(overlap.options.roleA))),
+        ("n_b", .integer(overlap.postings(overlap.options.roleB))),
+        ("bootstrap_replicates", .integer(overlap.options.replicates)),
+        ("top_k", .integer(overlap.options.topK)),
+      ])),
+      ("headline", .object(overlap.figures.map { figure in
+        (figure.metric, .object([
+          ("value", .number(figure.value)), ("ci_low", .number(figure.ciLow)), ("ci_high", .number(figure.ciHigh)),
+          ("note", .string(figure.note)),
+        ]))
+      })),
+    ])
+  }
+}

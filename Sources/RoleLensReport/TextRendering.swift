@@ -1,0 +1,163 @@
+import RoleLensClassify
+import RoleLensIngest
+import RoleLensOverlap
+
+/// The short human summary `analyze` prints on stdout.
+public enum Summary {
+  public static func text(_ report: AnalysisReport, out: String) -> String {
+    var lines: [String] = []
+    let overlap = report.overlap
+    lines.append(
+      "\(report.records.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; "
+        + "\(report.duplicateCount) duplicates\(report.run.includeDuplicates ? " (included)" : " (left out of the overlap)")")
+    lines.append("")
+    lines.append("Postings per role:")
+    for role in Role.allCases {
+      let count = report.postings(of: role).count
+      guard count > 0 else { continue }
+      lines.append("  " + pad(role.rawValue, 28) + leftPad(String(count), 6))
+    }
+    let (a, b) = (overlap.options.roleA, overlap.options.roleB)
+    lines.append("")
+    lines.append("\(a.rawValue) (n=\(overlap.postings(a))) vs \(b.rawValue) (n=\(overlap.postings(b))):")
+    for figure in overlap.figures {
+      var line = "  " + pad(figure.metric, 28)
+      if let value = figure.value {
+        line += leftPad(CSVWriter.format(value, decimals: 3), 7)
+        if let low = figure.ciLow, let high = figure.ciHigh {
+          line += "  [95% CI \(CSVWriter.format(low, decimals: 3)), \(CSVWriter.format(high, decimals: 3))]"
+        }
+      } else {
+        line += "      -  (\(figure.note))"
+      }
+      lines.append(line)
+    }
+    let topA = overlap.terms.prefix(8).filter { $0.z > 0 }.map(\.term)
+    let topB = overlap.terms.reversed().prefix(8).filter { $0.z < 0 }.map(\.term)
+    if !topA.isEmpty { lines.append("  more typical of \(a.rawValue): " + topA.joined(separator: ", ")) }
+    if !topB.isEmpty { lines.append("  more typical of \(b.rawValue): " + topB.joined(separator: ", ")) }
+    lines.append("")
+    lines.append("Reports written to \(out)/")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+  }
+
+  static func leftPad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+  }
+}
+
+/// How `classify` shows a classification.
+public enum ClassificationText {
+  /// One tab-separated line: path (with row), role, confidence, runner-up, review flag.
+  public static func line(_ posting: Posting, _ c: Classification) -> String {
+    let path = posting.row.map { "\(posting.path)#\($0)" } ?? posting.path
+    return [
+      path, c.role.rawValue, CSVWriter.format(c.confidence, decimals: 3), "runner-up " + c.runnerUp.rawValue,
+      c.needsReview ? "needs review" : "",
+    ].filter { !$0.isEmpty }.joined(separator: "\t")
+  }
+
+  /// The evidence behind each role's score, strongest roles first.
+  public static func explanation(_ c: Classification) -> String {
+    var lines: [String] = []
+    if !c.acronymReadings.isEmpty {
+      lines.append("  acronyms: " + c.acronymReadings.sorted { $0.key < $1.key }.map { "\($0.key.uppercased()) = \($0.value)" }.joined(separator: ", "))
+    }
+    let ranked = Role.allCases.sorted { c.score($0) != c.score($1) ? c.score($0) > c.score($1) : $0 < $1 }
+    for role in ranked {
+      let evidence = c.evidence.filter { $0.role == role }.sorted { abs($0.contribution) > abs($1.contribution) }
+      guard !evidence.isEmpty || role == .other || role == c.role else { continue }
+      lines.append("  \(role.rawValue): score \(CSVWriter.format(c.score(role), decimals: 2)), confidence \(CSVWriter.format(c.confidences[role.index], decimals: 3))")
+      if role == .other { lines.append("    base score (classification threshold)") }
+      for item in evidence {
+        let source: String
+        switch item.source {
+        case .title: source = "title"
+        case .body(let kind): source = kind.rawValue
+        case .negative(let kind): source = "negative, \(kind.rawValue)"
+        }
+        lines.append(
+          "    \(CSVWriter.format(item.contribution, decimals: 2))  \"\(item.phrase)\" (\(source); weight \(CSVWriter.format(item.weight, decimals: 1)), count \(CSVWriter.format(item.count, decimals: 1)))")
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A JSON object for `classify --json`.
+  public static func json(_ posting: Posting, _ c: Classification, explain: Bool) -> JSONValue {
+    var pairs: [(String, JSONValue)] = [
+      ("path", .string(posting.path)),
+      ("row", posting.row.map { .integer($0) } ?? .null),
+      ("title", .string(posting.title)),
+      ("role", .string(c.role.rawValue)),
+      ("confidence", .number(c.confidence, decimals: 4)),
+      ("runner_up", .string(c.runnerUp.rawValue)),
+      ("needs_review", .bool(c.needsReview)),
+      ("scores", .object(Role.allCases.map { ($0.rawValue, .number(c.score($0), decimals: 4)) })),
+      ("acronyms", .object(c.acronymReadings.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+    ]
+    if explain {
+      pairs.append(("evidence", .array(c.evidence.map { item in
+        let source: String
+        switch item.source {
+        case .title: source = "title"
+        case .body(let kind): source = kind.rawValue
+        case .negative(let kind): source = "negative:" + kind.rawValue
+        }
+        return .object([
+          ("role", .string(item.role.rawValue)), ("source", .string(source)), ("phrase", .string(item.phrase)),
+          ("count", .number(item.count, decimals: 2)), ("weight", .number(item.weight, decimals: 2)),
+          ("contribution", .number(item.contribution, decimals: 4)),
+        ])
+      })))
+    }
+    return .object(pairs)
+  }
+}
+
+/// How `inspect` shows an extracted posting.
+public enum PostingText {
+  /// The JSON object of DESIGN.md: title, company, location, date_posted, format, sections,
+  /// text, warnings.
+  public static func json(_ posting: Posting) -> JSONValue {
+    .object([
+      ("path", .string(posting.path)),
+      ("row", posting.row.map { .integer($0) } ?? .null),
+      ("title", .string(posting.title)),
+      ("company", posting.company.map { .string($0) } ?? .null),
+      ("location", posting.location.map { .string($0) } ?? .null),
+      ("date_posted", posting.datePosted.map { .string($0) } ?? .null),
+      ("format", .string(posting.format.rawValue)),
+      ("sections", .array(posting.sections.map { section in
+        .object([("heading", .string(section.heading)), ("kind", .string(section.kind.rawValue)), ("text", .string(section.text))])
+      })),
+      ("text", .string(posting.text)),
+      ("warnings", .array(posting.warnings.map { .string($0) })),
+    ])
+  }
+
+  /// A readable listing: fields, then each section with its kind.
+  public static func plain(_ posting: Posting) -> String {
+    var lines: [String] = []
+    lines.append("path:        \(posting.path)\(posting.row.map { " (row \($0))" } ?? "")")
+    lines.append("format:      \(posting.format.rawValue)")
+    lines.append("title:       \(posting.title)")
+    if let company = posting.company { lines.append("company:     \(company)") }
+    if let location = posting.location { lines.append("location:    \(location)") }
+    if let date = posting.datePosted { lines.append("date posted: \(date)") }
+    let words = posting.sections.reduce(0) { $0 + $1.text.split(separator: " ").count }
+    lines.append("sections:    \(posting.sections.count) (\(words) words)")
+    for warning in posting.warnings { lines.append("warning:     \(warning)") }
+    for section in posting.sections {
+      lines.append("")
+      let heading = section.heading.isEmpty ? "(no heading)" : section.heading
+      lines.append("== \(heading) [\(section.kind.rawValue)]")
+      for line in section.text.split(separator: "\n") { lines.append("   \(line)") }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

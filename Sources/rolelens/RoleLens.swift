@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import RoleLensKit
+
+/// The `rolelens` command: parses arguments and hands the work to RoleLensKit.
+@main
+struct RoleLens: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rolelens",
+    abstract: "Classify saved job postings by role and measure how much roles overlap.",
+    discussion: """
+      Exit codes: 0 success (skipped files are reported, not errors), 1 the run failed, \
+      2 usage error, 3 no posting found in the inputs.
+      """,
+    version: Analysis.version,
+    subcommands: [Analyze.self, Classify.self, Inspect.self]
+  )
+
+  /// Runs the command, mapping errors to the exit codes of DESIGN.md: argument errors exit 2
+  /// (swift-argument-parser's default would be 64).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let exit as ExitCode {
+      Foundation.exit(exit.rawValue)
+    } catch let failure as CommandFailure {
+      failure.report()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success {
+        Self.exit(withError: error)
+      }
+      let message = fullMessage(for: error)
+      FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+      Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+  }
+}
+
+/// A failure with a one-line message and an exit code, printed as `rolelens: message`.
+struct CommandFailure: Error {
+  var message: String
+  var code: Int32
+
+  static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, code: 2) }
+  static func failed(_ message: String) -> CommandFailure { CommandFailure(message: message, code: 1) }
+
+  /// Maps library errors to failures: missing inputs and bad lexicons are usage errors.
+  static func from(_ error: Error) -> CommandFailure {
+    switch error {
+    case let failure as CommandFailure: return failure
+    case let error as IngestError: return .usage(error.description)
+    case let error as ClassifyError: return .usage(error.description)
+    case let error as ReportError: return .failed(error.description)
+    default: return .failed(String(describing: error))
+    }
+  }
+
+  func report() -> Never {
+    for line in message.split(separator: "\n") {
+      FileHandle.standardError.write(Data("rolelens: \(line)\n".utf8))
+    }
+    exit(code)
+  }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RoleLensKit
+
+struct Inspect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show what ingestion extracted from a file: title, sections, tokens.",
+    discussion: "The way to debug extraction: the plain output is for reading, --json for tools."
+  )
+
+  @Argument(help: "A posting file.")
+  var file: String
+
+  @Flag(name: .long, help: "Print one JSON object (or an array for a dataset file).")
+  var json = false
+
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    var options = AnalysisOptions(inputs: [file])
+    options.lexiconPath = common.lexicon
+    options.ingest.maxFileSize = common.maxFileSize
+    let result: ReadResult
+    do {
+      result = try Analysis(options: options).inspect(file)
+    } catch {
+      throw CommandFailure.from(error)
+    }
+    for skip in result.skipped {
+      FileHandle.standardError.write(Data("rolelens: \(skip.path): skipped (\(skip.reason.rawValue)): \(skip.detail)\n".utf8))
+    }
+    if json {
+      let objects = result.postings.map(PostingText.json)
+      if objects.count == 1, let only = objects.first {
+        print(only.rendered())
+      } else {
+        print(JSONValue.array(objects).rendered())
+      }
+    } else {
+      for posting in result.postings { print(PostingText.plain(posting)) }
+    }
+    if result.postings.isEmpty { throw CommandFailure(message: "\(file): no posting found", code: 3) }
+  }
+}
