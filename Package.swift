@@ -20,9 +20,12 @@ let package = Package(
       providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
     ),
 
+    // zlib, for .gz inputs.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+
     // MARK: - Pipeline stages, in dependency order
 
-    .target(name: "RoleLensIngest", dependencies: ["CLibXML2"]),
+    .target(name: "RoleLensIngest", dependencies: ["CLibXML2", "CZlib"]),
     .target(name: "RoleLensText"),
     .target(
       name: "RoleLensClassify",
@@ -48,10 +51,14 @@ let package = Package(
     // MARK: - Tests
 
     .target(name: "_RoleLensTestSupport", path: "Tests/_RoleLensTestSupport"),
-    .testTarget(name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "_RoleLensTestSupport"]),
+    // Fixtures are read from the source tree (TestSupport.fixture), not bundled.
+    .testTarget(
+      name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "_RoleLensTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText"]),
     .testTarget(
-      name: "RoleLensClassifyTests", dependencies: ["RoleLensClassify", "_RoleLensTestSupport"]),
+      name: "RoleLensClassifyTests", dependencies: ["RoleLensClassify", "_RoleLensTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "RoleLensOverlapTests", dependencies: ["RoleLensOverlap"]),
     .testTarget(
       name: "RoleLensReportTests", dependencies: ["RoleLensReport", "_RoleLensTestSupport"]),

@@ -6,16 +6,22 @@ import CLibXML2
 /// libxml2 pointer outlives the document or leaves this module.
 struct HTMLDocument: ~Copyable {
   private let document: htmlDocPtr
+  /// Whether elements had attributes beyond `AttributeLimiter.maximumAttributes` removed.
+  let attributesTrimmed: Bool
 
   /// Parser options: RECOVER (real pages are broken; keep going), NONET (never touch the
   /// network), NOERROR/NOWARNING (libxml2 would otherwise print to stderr), NOBLANKS (drop
-  /// ignorable white space nodes), COMPACT (smaller text nodes).
+  /// ignorable white space nodes), COMPACT (smaller text nodes), and HUGE: without it libxml2
+  /// stops parsing at 256 nested elements and silently drops the rest of the page. The limits
+  /// HUGE lifts are enforced by rolelens instead: input size is capped before parsing
+  /// (--max-file-size), and every walk over the tree is iterative, so depth costs no stack.
   private static let options: Int32 = {
     let flags: [htmlParserOption] = [
       HTML_PARSE_RECOVER, HTML_PARSE_NONET, HTML_PARSE_NOERROR, HTML_PARSE_NOWARNING,
       HTML_PARSE_NOBLANKS, HTML_PARSE_COMPACT,
     ]
-    return Int32(bitPattern: flags.reduce(UInt32(0)) { $0 | UInt32($1.rawValue) })
+    let huge = UInt32(XML_PARSE_HUGE.rawValue)
+    return Int32(bitPattern: flags.reduce(huge) { $0 | UInt32($1.rawValue) })
   }()
 
   /// libxml2 must be initialised once, before any thread parses.
@@ -31,7 +37,8 @@ struct HTMLDocument: ~Copyable {
   ///   length, or nothing parseable).
   init?(html text: String) {
     _ = Self.initialised
-    var utf8 = Array(text.utf8)
+    var (utf8, trimmed) = AttributeLimiter.limit(Array(text.utf8))
+    attributesTrimmed = trimmed
     if utf8.isEmpty { utf8 = [0x20] }
     guard let length = Int32(exactly: utf8.count) else { return nil }
     let parsed: htmlDocPtr? = utf8.withUnsafeBufferPointer { buffer in

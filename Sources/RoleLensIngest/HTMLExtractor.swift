@@ -30,6 +30,8 @@ struct ExtractedPage: Sendable {
   var jsonLD: [String]
   /// Every block of visible text, before main-content selection (for diagnostics).
   var allBlockCount: Int
+  /// Things to tell the user (attributes trimmed before parsing).
+  var warnings: [String] = []
 }
 
 /// Extracts main content from HTML with libxml2.
@@ -57,13 +59,30 @@ enum HTMLExtractor {
     "summary", "fieldset", "legend",
   ]
 
-  /// Words in a class, id or role that mark boilerplate.
-  static let boilerplateWords: Set<String> = [
-    "cookie", "cookies", "consent", "gdpr", "share", "sharing", "social", "similar", "related",
-    "recommended", "recommendations", "newsletter", "subscribe", "breadcrumb", "breadcrumbs",
-    "modal", "popup", "sidebar", "advert", "advertisement", "ads", "promo", "comments", "navbar",
-    "navigation", "menu", "footer", "masthead", "toolbar", "pagination", "skip", "sharebar",
-    "signup", "login", "widget", "contentinfo", "complementary",
+  /// Substrings of a class or id that mark boilerplate, unless a content marker is present too
+  /// (readability's "unlikely candidates": `l-sidebar l-article-body` is content).
+  static let boilerplateMarkers = [
+    "cookie", "consent", "gdpr", "share", "sharing", "social", "similar", "related", "recommend",
+    "newsletter", "subscribe", "breadcrumb", "modal", "popup", "sidebar", "advert", "sponsor",
+    "promo", "navbar", "menu", "footer", "header", "masthead", "toolbar", "pagination", "pager",
+    "signup", "login", "comment", "disqus", "shoutbox", "remark", "replies", "agegate", "banner",
+    "skip-link", "skiplink", "byline", "author-bio", "tags",
+  ]
+
+  /// Substrings that mark boilerplate whatever else the class says (a comment's body is still a
+  /// comment).
+  static let strongBoilerplateMarkers = [
+    "comment", "disqus", "cookie", "consent", "gdpr", "newsletter", "breadcrumb", "similar",
+    "related", "recommend", "share", "social",
+  ]
+
+  /// Substrings of a class or id that mark content.
+  static let contentMarkers = ["article", "body", "column", "content", "main", "entry", "story", "text", "post", "job", "description"]
+
+  /// ARIA roles of page furniture.
+  static let boilerplateRoles: Set<String> = [
+    "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search", "menu",
+    "menubar",
   ]
 
   /// Parses `html` and extracts its main content.
@@ -73,57 +92,49 @@ enum HTMLExtractor {
   ///   are all content.
   static func extract(html: String, selectMainContent: Bool) -> ExtractedPage? {
     guard let document = HTMLDocument(html: html) else { return nil }
+    let warnings = document.attributesTrimmed
+      ? ["an element has more than \(AttributeLimiter.maximumAttributes) attributes; the rest were ignored"] : []
     return document.withRoot { root in
-      var walker = BlockWalker()
+      var walker = BlockWalker(keepFurniture: false)
       walker.walk(root)
-      let main = selectMainContent ? walker.mainContent() : walker.blocks
+      var main = selectMainContent ? walker.mainContent() : walker.blocks
+      // A broken page can hide the posting inside furniture (an unclosed
+      // `<div class="cookie-banner">` swallows everything after it; ASP.NET wraps pages in a
+      // `<form>`). When dropping furniture leaves next to nothing, walk again keeping it.
+      if main.reduce(0, { $0 + $1.text.count }) < minimumMainText {
+        var lenient = BlockWalker(keepFurniture: true)
+        lenient.walk(root)
+        let lenientMain = selectMainContent ? lenient.mainContent() : lenient.blocks
+        if lenientMain.reduce(0, { $0 + $1.text.count }) > main.reduce(0, { $0 + $1.text.count }) {
+          walker = lenient
+          main = lenientMain
+        }
+      }
       return ExtractedPage(
         documentTitle: walker.documentTitle, openGraphTitle: walker.openGraphTitle,
         firstHeading: walker.firstHeading, blocks: main, jsonLD: walker.jsonLD,
-        allBlockCount: walker.blocks.count)
+        allBlockCount: walker.blocks.count, warnings: warnings)
     }
   }
 
-  /// Bytes of text below `node`, scripts and styles excluded; iterative.
-  static func textLength(_ node: xmlNodePtr) -> Int {
-    var total = 0
-    var stack: [xmlNodePtr] = []
-    if let first = node.pointee.children { stack.append(first) }
-    while let current = stack.popLast() {
-      if let next = current.pointee.next { stack.append(next) }
-      if current.isText, let content = current.pointee.content {
-        total += Int(xmlStrlen(content))
-      } else if current.isElement, let child = current.pointee.children {
-        let name = current.tagName
-        if name != "script" && name != "style" { stack.append(child) }
-      }
-    }
-    return total
-  }
+  /// Below this many characters of main text, extraction is retried keeping furniture.
+  static let minimumMainText = 200
 
   /// Whether an element's class, id or role marks it as boilerplate, or it is hidden.
   static func isBoilerplate(_ node: xmlNodePtr) -> Bool {
     if node.attribute("hidden") != nil { return true }
     if node.attribute("aria-hidden")?.lowercased() == "true" { return true }
     if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
-      style.contains("display:none") || style.contains("visibility:hidden")
+      style.has("display:none") || style.has("visibility:hidden")
     {
       return true
     }
-    for name in ["class", "id", "role"] {
-      guard let value = node.attribute(name), !value.isEmpty else { continue }
-      var word = ""
-      for character in value.lowercased() {
-        if character.isLetter {
-          word.append(character)
-        } else {
-          if boilerplateWords.contains(word) { return true }
-          word = ""
-        }
-      }
-      if boilerplateWords.contains(word) { return true }
-    }
-    return false
+    if let role = node.attribute("role")?.lowercased(), boilerplateRoles.contains(role) { return true }
+    let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+    guard names.count > 1 else { return false }
+    if strongBoilerplateMarkers.contains(where: { names.has($0) }) { return true }
+    guard boilerplateMarkers.contains(where: { names.has($0) }) else { return false }
+    return !contentMarkers.contains(where: { names.has($0) })
   }
 }
 
@@ -136,8 +147,12 @@ private struct BlockWalker {
   var firstHeading: String?
   var jsonLD: [String] = []
 
-  /// The element with the best content score: its blocks are `blocks[start..<end]`.
-  private var best: (start: Int, end: Int, score: Double)?
+  /// Whether furniture (nav, header, footer, aside, form, boilerplate classes) is walked too.
+  private let keepFurniture: Bool
+
+  init(keepFurniture: Bool) {
+    self.keepFurniture = keepFurniture
+  }
 
   // Inline text being collected for the current block.
   private var buffer = ""
@@ -147,24 +162,50 @@ private struct BlockWalker {
 
   private struct Frame {
     var node: xmlNodePtr
+    var id: Int
     var name: String
     var firstBlock: Int
-    var score: Double
     var isLink: Bool
     var isBold: Bool
     var isBlock: Bool
+    var isDropped: Bool
     var blockKind: TextBlock.Kind?
+    /// Content score from the paragraphs it holds (readability: full for a paragraph's parent,
+    /// half for its grandparent).
+    var contentScore = 0.0
+    var characters = 0
+    var linkCharacters = 0
+    var bonus = 0.0
+    /// An element whose only content is one child element (`<div><div><p>…`): scores pass
+    /// through it, so deeply wrapped markup scores like flat markup.
+    var isWrapper = false
+  }
+
+  /// A block-level element that holds text: the blocks it spans and its score.
+  struct Element {
+    var id: Int
+    var parentID: Int
+    var name: String
+    var start: Int
+    var end: Int
+    var score: Double
+    var isCandidate: Bool
+    var characters: Int
+    var linkCharacters: Int
+
+    var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
   }
 
   private var stack: [Frame] = []
-  /// Characters of text in the whole document (scripts and styles excluded), computed lazily.
-  private var documentTextLength: Int?
-  private var root: xmlNodePtr?
+  /// The block kinds of the open elements that have one (headings, list items), innermost
+  /// last, so the kind of the text being collected is found in O(1) however deep the page.
+  private var kindStack: [TextBlock.Kind] = []
+  private var elements: [Element] = []
+  private var nextID = 0
   private var linkDepth = 0
   private var boldDepth = 0
 
   mutating func walk(_ root: xmlNodePtr) {
-    self.root = root
     readHead(root)
     var next: xmlNodePtr? = root
     // Iterative pre/post-order traversal: descend into children, and when a node has no more
@@ -227,18 +268,7 @@ private struct BlockWalker {
     }
   }
 
-  /// Whether a furniture element (a cookie banner, a header, an ASP.NET page-wide `<form>`)
-  /// holds most of the page: an unclosed `<div class="cookie-banner">` swallows everything
-  /// after it, and dropping it would drop the posting. Such an element is walked like any other
-  /// and its blocks compete on text and link density.
-  private mutating func isSwallowingPage(_ node: xmlNodePtr) -> Bool {
-    let length = HTMLExtractor.textLength(node)
-    guard length > 1500 else { return false }
-    if documentTextLength == nil, let root { documentTextLength = HTMLExtractor.textLength(root) }
-    return length * 10 > (documentTextLength ?? 0) * 3
-  }
-
-  /// Enters an element; returns whether to descend into its children.
+  /// Enters a node; returns whether to descend into its children.
   private mutating func enter(_ node: xmlNodePtr) -> Bool {
     if node.isText {
       let text = node.textContent
@@ -251,66 +281,63 @@ private struct BlockWalker {
     guard node.isElement else { return false }
     let name = node.tagName
     let isFurniture = HTMLExtractor.furnitureElements.contains(name) || HTMLExtractor.isBoilerplate(node)
-    if HTMLExtractor.droppedElements.contains(name) || (isFurniture && !isSwallowingPage(node)) {
-      // A dropped element still separates the text around it.
-      if HTMLExtractor.blockElements.contains(name) || HTMLExtractor.droppedElements.contains(name) || isFurniture {
-        flush()
-      }
-      stack.append(
-        Frame(
-          node: node, name: name, firstBlock: blocks.count, score: 0, isLink: false, isBold: false,
-          isBlock: false, blockKind: nil))
-      return false
-    }
+    let isDropped = HTMLExtractor.droppedElements.contains(name) || (isFurniture && !keepFurniture)
     let isBlock = HTMLExtractor.blockElements.contains(name)
+    if isDropped || isBlock { flush() }
     var kind: TextBlock.Kind?
     switch name {
-    case "h1", "h2", "h3", "h4", "h5", "h6":
-      kind = .heading(level: Int(name.dropFirst()) ?? 2)
-    case "li", "dd", "dt":
-      kind = .listItem
-    default:
-      kind = nil
+    case "h1", "h2", "h3", "h4", "h5", "h6": kind = .heading(level: Int(name.dropFirst()) ?? 2)
+    case "li", "dd", "dt": kind = .listItem
+    default: kind = nil
     }
-    if isBlock {
-      flush()
-      if let kind { bufferKind = kind }
-    }
-    let isLink = name == "a"
-    let isBold = name == "b" || name == "strong"
+    let isLink = name == "a" && !isDropped
+    let isBold = (name == "b" || name == "strong") && !isDropped
     if isLink { linkDepth += 1 }
     if isBold { boldDepth += 1 }
     stack.append(
       Frame(
-        node: node, name: name, firstBlock: blocks.count, score: 0, isLink: isLink, isBold: isBold,
-        isBlock: isBlock, blockKind: kind))
-    return true
+        node: node, id: nextID, name: name, firstBlock: blocks.count, isLink: isLink, isBold: isBold,
+        isBlock: isBlock && !isDropped, isDropped: isDropped, blockKind: kind,
+        bonus: isBlock ? Self.bonus(node, name: name) : 0, isWrapper: !isDropped && Self.isWrapper(node)))
+    nextID += 1
+    if let kind { kindStack.append(kind) }
+    if isBlock, let kind { bufferKind = kind }
+    return !isDropped
   }
 
   /// Leaves an element entered with `enter` (text nodes were never pushed).
   private mutating func leave(_ node: xmlNodePtr) {
-    guard node.isElement, let frame = stack.last, frame.node == node else { return }
-    stack.removeLast()
+    guard node.isElement, let last = stack.last, last.node == node else { return }
+    if last.isBlock { flush() }
+    let frame = stack.removeLast()
     if frame.isLink { linkDepth -= 1 }
     if frame.isBold { boldDepth -= 1 }
-    if frame.isBlock { flush() }
-    let score = frame.score
-    if frame.isBlock, blocks.count > frame.firstBlock {
-      if best == nil || score > best?.score ?? 0 {
-        best = (frame.firstBlock, blocks.count, score)
-      }
+    if frame.blockKind != nil { kindStack.removeLast() }
+    bufferKind = kindStack.last ?? .paragraph
+    guard !frame.isDropped else { return }
+    if blocks.count > frame.firstBlock {
+      let isCandidate = frame.contentScore > 0
+      let linkDensity = frame.characters == 0 ? 0 : Double(frame.linkCharacters) / Double(frame.characters)
+      elements.append(
+        Element(
+          id: frame.id, parentID: stack.last?.id ?? -1, name: frame.name, start: frame.firstBlock, end: blocks.count,
+          score: isCandidate ? (frame.contentScore + frame.bonus) * (1 - linkDensity) : 0, isCandidate: isCandidate,
+          characters: frame.characters, linkCharacters: frame.linkCharacters))
     }
-    if !stack.isEmpty { stack[stack.count - 1].score += score }
+    if !stack.isEmpty {
+      stack[stack.count - 1].characters += frame.characters
+      stack[stack.count - 1].linkCharacters += frame.linkCharacters
+    }
   }
 
-  /// Ends the current block: white space collapsed, empty blocks dropped, its value added to
-  /// the element being walked.
+  /// Ends the current block: white space collapsed, empty blocks dropped; its characters are
+  /// counted on the element holding it, and a paragraph's score is added to that element's
+  /// parent and, halved, to its grandparent (readability's scoring).
   private mutating func flush() {
     defer {
       buffer = ""
       bufferLinkCharacters = 0
       bufferBoldCharacters = 0
-      bufferKind = stack.reversed().lazy.compactMap(\.blockKind).first ?? .paragraph
     }
     let text = normalizeSpace(buffer)
     guard !text.isEmpty else { return }
@@ -318,23 +345,147 @@ private struct BlockWalker {
       kind: bufferKind, text: text, linkCharacters: min(bufferLinkCharacters, text.count),
       boldCharacters: min(bufferBoldCharacters, text.count))
     blocks.append(block)
-    if !stack.isEmpty { stack[stack.count - 1].score += Self.value(of: block) }
+    guard let owner = stack.indices.last else { return }
+    stack[owner].characters += block.text.count
+    stack[owner].linkCharacters += block.linkCharacters
+    let value = Self.value(of: block)
+    guard value > 0 else { return }
+    var level = owner - 1
+    for share in [1.0, 0.5] {
+      while level >= 0 && stack[level].isWrapper { level -= 1 }
+      guard level >= 0 else { break }
+      stack[level].contentScore += value * share
+      level -= 1
+    }
   }
 
-  /// How much a block says "main content": its non-link text, less a penalty for links; a
-  /// link-heavy block (a menu, a "similar jobs" list) counts against the element holding it.
+  /// Whether `node` has exactly one child element and no text of its own.
+  static func isWrapper(_ node: xmlNodePtr) -> Bool {
+    var elements = 0
+    var child = node.pointee.children
+    while let current = child {
+      if current.isElement {
+        elements += 1
+        if elements > 1 { return false }
+      } else if current.isText, let content = current.pointee.content {
+        var pointer = content
+        while pointer.pointee != 0 {
+          let byte = pointer.pointee
+          if byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { return false }
+          pointer += 1
+        }
+      }
+      child = current.pointee.next
+    }
+    return elements == 1
+  }
+
+  /// A paragraph's score: 1, plus one per comma, plus one per 100 characters (at most 3).
+  /// Short fragments ("Apply now", "Share") and headings score nothing; list items count from
+  /// 10 characters, since responsibilities are often terse bullets.
   static func value(of block: TextBlock) -> Double {
-    let length = Double(block.text.count)
-    if block.linkDensity > 0.5 { return -length }
-    if block.isHeading { return min(length, 40) }
-    if length < 20 && block.kind != .listItem { return 0 }
-    return length - 2 * Double(block.linkCharacters)
+    let length = block.text.count
+    if block.isHeading { return 0 }
+    if length < (block.kind == .listItem ? 10 : 25) { return 0 }
+    let commas = block.text.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }
+    return 1 + Double(commas) + min(Double(length / 100), 3)
   }
 
-  /// The blocks of the best element, without link-heavy blocks (menus, link lists).
+  /// Readability's starting score for an element: by tag, and by class, id and microdata.
+  static func bonus(_ node: xmlNodePtr, name: String) -> Double {
+    var bonus: Double
+    switch name {
+    case "div", "article", "main", "section": bonus = 5
+    case "pre", "td", "blockquote": bonus = 3
+    case "address", "ol", "ul", "dl", "dd", "dt", "li": bonus = -3
+    case "h1", "h2", "h3", "h4", "h5", "h6", "th": bonus = -5
+    default: bonus = 0
+    }
+    if name == "article" || name == "main" { bonus += 10 }
+    let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+    if HTMLExtractor.contentMarkers.contains(where: { names.has($0) }) { bonus += 25 }
+    if HTMLExtractor.boilerplateMarkers.contains(where: { names.has($0) }) { bonus -= 25 }
+    if let itemprop = node.attribute("itemprop")?.lowercased(), itemprop == "articlebody" || itemprop == "description" {
+      bonus += 50
+    }
+    return bonus
+  }
+
+  /// The main content: the best-scoring element, moved up to its parent while the parent
+  /// scores better, plus siblings that score at least a fifth as well (or are plain
+  /// paragraphs of prose); link-heavy blocks inside are left out.
   func mainContent() -> [TextBlock] {
-    guard let best, best.score > 0 else { return blocks.filter { $0.linkDensity <= 0.5 } }
-    return blocks[best.start..<best.end].filter { $0.isHeading || $0.linkDensity <= 0.5 }
+    let candidates = elements.filter(\.isCandidate)
+    guard var top = candidates.max(by: { $0.score < $1.score || ($0.score == $1.score && $0.id > $1.id) }) else {
+      return blocks.filter { $0.isHeading || $0.linkDensity <= 0.5 }
+    }
+    var byID: [Int: Element] = [:]
+    for element in elements { byID[element.id] = element }
+    func ancestors(_ element: Element) -> [Int] {
+      var chain: [Int] = []
+      var id = element.parentID
+      while let parent = byID[id] {
+        chain.append(id)
+        id = parent.parentID
+      }
+      return chain
+    }
+    // An article cut into several blocks: when at least three of the best five candidates
+    // score close to the top one, their nearest common ancestor is the article.
+    let ranked = candidates.sorted { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+    let close = ranked.prefix(5).dropFirst().filter { $0.score >= top.score * 0.75 }
+    if close.count >= 2 {
+      let others = close.map { Set(ancestors($0)) }
+      for ancestorID in ancestors(top) {
+        guard let ancestor = byID[ancestorID], ancestor.name != "body", ancestor.name != "html" else { break }
+        if others.filter({ $0.contains(ancestorID) }).count + 1 >= 3 {
+          top = ancestor
+          break
+        }
+      }
+    }
+    // Move up while the parent holds more of the content.
+    var lastScore = top.score
+    let threshold = top.score / 3
+    var parentID = top.parentID
+    while let parent = byID[parentID], parent.name != "body", parent.name != "html" {
+      if parent.isCandidate {
+        if parent.score < threshold { break }
+        if parent.score > lastScore {
+          top = parent
+          break
+        }
+        lastScore = parent.score
+      }
+      parentID = parent.parentID
+    }
+    // Siblings of the top element that belong to the article too.
+    let siblingThreshold = max(10, top.score * 0.2)
+    var ranges: [Range<Int>] = []
+    for element in elements where element.parentID == top.parentID && top.parentID >= 0 || element.id == top.id {
+      if element.id == top.id {
+        ranges.append(element.start..<element.end)
+        continue
+      }
+      let text = blocks[element.start..<element.end].map(\.text).joined(separator: " ")
+      let isProse = element.name == "p"
+        && ((element.characters > 80 && element.linkDensity < 0.25)
+          || (element.characters > 0 && element.linkCharacters == 0 && text.has(". ")))
+      if (element.isCandidate && element.score >= siblingThreshold) || isProse {
+        ranges.append(element.start..<element.end)
+      }
+    }
+    ranges.sort { $0.lowerBound < $1.lowerBound }
+    var result: [TextBlock] = []
+    var covered = 0
+    for range in ranges where range.upperBound > covered {
+      for index in max(range.lowerBound, covered)..<range.upperBound {
+        let block = blocks[index]
+        if block.isHeading || block.linkDensity <= 0.5 { result.append(block) }
+      }
+      covered = range.upperBound
+    }
+    return result
   }
 }
 

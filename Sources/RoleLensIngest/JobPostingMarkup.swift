@@ -17,23 +17,31 @@ struct JobPostingMarkup: Sendable, Hashable {
   static func find(in blocks: [String]) -> (JobPostingMarkup?, [String]) {
     var warnings: [String] = []
     var found: JobPostingMarkup?
-    for (index, block) in blocks.enumerated() {
+    // A page has a handful of JSON-LD blocks; thousands are junk or an attack, and each costs a
+    // JSON parse.
+    let limit = 200
+    if blocks.count > limit {
+      warnings.append("\(blocks.count) JSON-LD blocks; only the first \(limit) were read")
+    }
+    for (index, block) in blocks.prefix(limit).enumerated() {
       let trimmed = block.trimmingWhitespace()
       guard !trimmed.isEmpty else { continue }
       let object: Any
       do {
         object = try JSONSerialization.jsonObject(with: Data(trimmed.utf8), options: [.fragmentsAllowed])
       } catch {
-        if warnings.count < 5 {
+        if warnings.filter({ $0.hasPrefix("JSON-LD block") }).count < 5 {
           warnings.append("JSON-LD block \(index + 1) is not valid JSON; ignored")
         }
         continue
       }
       if found == nil, let posting = jobPosting(in: object, depth: 0) {
-        found = JobPostingMarkup(posting)
+        var nodes: [String: [String: Any]] = [:]
+        collectIdentified(object, into: &nodes, depth: 0)
+        found = JobPostingMarkup(posting, nodes: nodes)
       }
     }
-    if blocks.count > 5 && warnings.count == 5 { warnings.append("more invalid JSON-LD blocks not listed") }
+    if warnings.filter({ $0.hasPrefix("JSON-LD block") }).count == 5 { warnings.append("more invalid JSON-LD blocks not listed") }
     return (found, warnings)
   }
 
@@ -51,15 +59,31 @@ struct JobPostingMarkup: Sendable, Hashable {
     return nil
   }
 
+  /// Objects with an `@id`, so that references like `"hiringOrganization": {"@id": "#org"}`
+  /// resolve to the Organization elsewhere in the graph.
+  private static func collectIdentified(_ value: Any, into nodes: inout [String: [String: Any]], depth: Int) {
+    guard depth < 8 else { return }
+    if let array = value as? [Any] {
+      for element in array { collectIdentified(element, into: &nodes, depth: depth + 1) }
+    } else if let object = value as? [String: Any] {
+      if let id = object["@id"] as? String, object.count > 1 { nodes[id] = object }
+      if let graph = object["@graph"] { collectIdentified(graph, into: &nodes, depth: depth + 1) }
+    }
+  }
+
   private static func isJobPosting(_ type: Any?) -> Bool {
     if let type = type as? String { return type == "JobPosting" || type.hasSuffix("/JobPosting") }
     if let types = type as? [Any] { return types.contains { isJobPosting($0) } }
     return false
   }
 
-  private init(_ object: [String: Any]) {
+  private init(_ object: [String: Any], nodes: [String: [String: Any]]) {
     title = Self.text(object["title"]) ?? Self.text(object["name"])
-    company = Self.name(object["hiringOrganization"])
+    var organization = object["hiringOrganization"]
+    if let reference = organization as? [String: Any], reference["name"] == nil, let id = reference["@id"] as? String {
+      organization = nodes[id]
+    }
+    company = Self.name(organization)
     datePosted = Self.text(object["datePosted"])
     employmentType = Self.text(object["employmentType"])
       ?? (object["employmentType"] as? [Any])?.compactMap { Self.text($0) }.joined(separator: ", ")

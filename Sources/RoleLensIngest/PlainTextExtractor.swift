@@ -76,7 +76,7 @@ enum PlainTextExtractor {
     }
     let unbolded = line.hasPrefix("**") && line.hasSuffix("**") && line.count > 4
       ? String(line.dropFirst(2).dropLast(2)) : nil
-    if let unbolded, unbolded.count <= 80, !unbolded.contains("**") {
+    if let unbolded, unbolded.count <= 80, !unbolded.has("**") {
       return stripTrailingColon(unbolded)
     }
     if SectionClassifier.looksLikeHeading(line), !isBullet(line) {

@@ -44,6 +44,18 @@ public enum InputFormat: String, Sendable, Hashable, Codable, CaseIterable {
   case json
 }
 
+/// How a posting was read, for run statistics.
+public struct IngestFacts: Hashable, Sendable {
+  /// The encoding the bytes were decoded from.
+  public var encoding = "UTF-8"
+  /// Whether a schema.org JobPosting in JSON-LD supplied the posting.
+  public var usedJobPostingMarkup = false
+  /// Double-encoded UTF-8 sequences repaired.
+  public var mojibakeRepairs = 0
+
+  public init() {}
+}
+
 /// A job posting extracted from one input file (or one row of a dataset file).
 public struct Posting: Hashable, Sendable {
   /// Stable identifier: the path relative to its input root, plus `#row` for dataset rows.
@@ -61,6 +73,8 @@ public struct Posting: Hashable, Sendable {
   public var sections: [PostingSection]
   /// Things the extractor noticed but recovered from (bad JSON-LD, encoding fallback...).
   public var warnings: [String]
+  /// How the posting was read.
+  public var facts = IngestFacts()
 
   public init(
     id: String, path: String, row: Int? = nil, format: InputFormat, title: String,

@@ -13,9 +13,27 @@ public struct IngestOptions: Sendable, Hashable {
   /// Titles longer than this are not believed (an unclosed `<title>` swallows the page).
   public var maxTitleLength: Int
 
+  /// Dataset files (.csv, .jsonl, .json) may be this much larger than `maxFileSize`: one file
+  /// holds many postings.
+  public var datasetSizeFactor = 50
+
+  /// Dataset columns holding the title and the description; found by common names when `nil`.
+  public var titleColumn: String?
+  public var textColumn: String?
+
   public init(maxFileSize: Int = 20 << 20, maxTitleLength: Int = 300) {
     self.maxFileSize = maxFileSize
     self.maxTitleLength = maxTitleLength
+  }
+
+  /// The size limit for a file of `format`.
+  public func sizeLimit(for format: InputFormat) -> Int {
+    switch format {
+    case .csv, .jsonl, .json:
+      let (product, overflow) = maxFileSize.multipliedReportingOverflow(by: datasetSizeFactor)
+      return overflow ? Int.max : product
+    default: return maxFileSize
+    }
   }
 }
 
@@ -40,14 +58,19 @@ public struct PostingReader: Sendable {
     self.options = options
   }
 
-  /// The format a file name implies, or `nil` for files rolelens does not read.
+  /// The format a file name implies, or `nil` for files rolelens does not read. A `.gz`
+  /// suffix is looked through ("page.html.gz" is HTML).
   public static func format(forPath path: String) -> InputFormat? {
-    let name = lastComponent(of: path).lowercased()
+    var name = lastComponent(of: path).lowercased()
+    if name.hasSuffix(".gz") { name.removeLast(3) }
     guard let dot = name.lastIndex(of: ".") else { return nil }
     switch name[name.index(after: dot)...] {
     case "html", "htm", "xhtml", "shtml": return .html
     case "txt", "text": return .text
     case "md", "markdown": return .markdown
+    case "csv": return .csv
+    case "jsonl", "ndjson": return .jsonl
+    case "json": return .json
     default: return nil
     }
   }
@@ -55,15 +78,27 @@ public struct PostingReader: Sendable {
   /// Reads one file found by `InputWalker`.
   public func read(_ file: InputFile) -> ReadResult {
     guard let format = Self.format(forPath: file.path) else {
-      return skip(file, .unsupported, "not a file type rolelens reads (.html, .htm, .xhtml, .txt, .md)")
+      return skip(
+        file, .unsupported, "not a file type rolelens reads (.html, .htm, .xhtml, .txt, .md, .csv, .jsonl, .json, optionally .gz)")
     }
-    guard file.size <= options.maxFileSize else {
-      return skip(file, .tooLarge, "\(file.size) bytes; the limit is \(options.maxFileSize) (--max-file-size)")
+    let limit = options.sizeLimit(for: format)
+    let isCompressed = file.path.lowercased().hasSuffix(".gz")
+    guard file.size <= limit else {
+      return skip(file, .tooLarge, "\(file.size) bytes; the limit is \(limit) (--max-file-size)")
     }
-    let bytes: [UInt8]
-    switch readBytes(file.path, limit: options.maxFileSize) {
+    var bytes: [UInt8]
+    switch readBytes(file.path, limit: limit) {
     case .success(let read): bytes = read
     case .failure(let failure): return skip(file, failure.reason, failure.detail)
+    }
+    if isCompressed {
+      switch Gzip.decompress(bytes, limit: limit) {
+      case .success(let inflated): bytes = inflated
+      case .failure(.notGzip(let message)):
+        return skip(file, .corrupt, "named .gz but not readable gzip data (\(message))")
+      case .failure(.tooLarge(let limit)):
+        return skip(file, .tooLarge, "decompresses to more than \(limit) bytes (--max-file-size)")
+      }
     }
     if bytes.isEmpty { return skip(file, .empty, "0 bytes") }
     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }) {
@@ -74,7 +109,22 @@ public struct PostingReader: Sendable {
     case .success(let text): decoded = text
     case .failure(let notText): return skip(file, .binary, notText.detail)
     }
-    return extract(decoded.text, format: format, id: file.relativePath, path: file.path, warnings: decoded.warnings)
+    var warnings = decoded.warnings
+    let (text, repairs) = TextRepair.repairMojibake(decoded.text)
+    if repairs > 0 { warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)") }
+    var result: ReadResult
+    switch format {
+    case .csv, .jsonl, .json:
+      result = DatasetReader(options: options, reader: self).read(
+        text, format: format, id: file.relativePath, path: file.path, warnings: warnings)
+    default:
+      result = extract(text, format: format, id: file.relativePath, path: file.path, warnings: warnings)
+    }
+    for index in result.postings.indices {
+      result.postings[index].facts.encoding = decoded.encoding.rawValue
+      result.postings[index].facts.mojibakeRepairs = repairs
+    }
+    return result
   }
 
   /// Extracts a posting from already decoded text (used for files and, later, dataset cells).
@@ -96,6 +146,7 @@ public struct PostingReader: Sendable {
     }
     guard var posting else { return ReadResult() }
     posting.warnings.insert(contentsOf: warnings, at: 0)
+    posting.title = TextRepair.decodeEntities(posting.title)
     validateTitle(&posting)
     if posting.sections.allSatisfy({ $0.text.isEmpty }) {
       let what = posting.title.isEmpty ? "no title and no body text" : "a title but no body text"
@@ -108,13 +159,15 @@ public struct PostingReader: Sendable {
 
   private func extractHTML(_ html: String, id: String, path: String, row: Int?) -> Posting? {
     guard let page = HTMLExtractor.extract(html: html, selectMainContent: true) else { return nil }
-    var warnings: [String] = []
+    var warnings = page.warnings
     let (markup, jsonWarnings) = JobPostingMarkup.find(in: page.jsonLD)
     warnings += jsonWarnings
 
     var sections = Self.sections(from: page.blocks, title: nil)
     var title = page.firstHeading ?? page.openGraphTitle ?? page.documentTitle ?? ""
+    var usedMarkup = false
     if let markup {
+      usedMarkup = true
       if let markupTitle = markup.title { title = markupTitle }
       if let description = markup.descriptionHTML, let fragment = Self.descriptionBlocks(description) {
         let markupSections = Self.sections(from: fragment, title: title)
@@ -127,9 +180,11 @@ public struct PostingReader: Sendable {
       }
     }
     sections = Self.dropLeadingTitle(sections, title: title)
-    return Posting(
+    var posting = Posting(
       id: id, path: path, row: row, format: .html, title: title, company: markup?.company,
       location: markup?.location, datePosted: markup?.datePosted, sections: sections, warnings: warnings)
+    posting.facts.usedJobPostingMarkup = usedMarkup
+    return posting
   }
 
   /// Blocks of a JSON-LD description: HTML, or HTML escaped once more (`&lt;p&gt;`), which
@@ -138,7 +193,7 @@ public struct PostingReader: Sendable {
     guard let first = HTMLExtractor.extract(html: "<html><body>\(description)</body></html>", selectMainContent: false)
     else { return nil }
     let text = first.blocks.map(\.text).joined(separator: "\n")
-    let looksEscaped = ["<p>", "<li>", "<br", "<ul>", "<div", "<strong>", "<h"].contains { text.contains($0) }
+    let looksEscaped = ["<p>", "<li>", "<br", "<ul>", "<div", "<strong>", "<h"].contains { text.has($0) }
     guard looksEscaped else { return first.blocks }
     return HTMLExtractor.extract(html: "<html><body>\(text)</body></html>", selectMainContent: false)?.blocks
   }

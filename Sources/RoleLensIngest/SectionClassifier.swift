@@ -45,7 +45,7 @@ public enum SectionClassifier {
   /// The kind a heading names, or `.general` when it names none.
   public static func kind(ofHeading heading: String) -> SectionKind {
     let lowered = heading.lowercased().replacingApostrophes()
-    for (kind, phrases) in cues where phrases.contains(where: { lowered.contains($0) }) {
+    for (kind, phrases) in cues where phrases.contains(where: { lowered.has($0) }) {
       return kind
     }
     return .general
@@ -54,8 +54,8 @@ public enum SectionClassifier {
   /// Kind of an unheaded paragraph that is plainly legal boilerplate.
   static func isLegalBoilerplate(_ text: String) -> Bool {
     let lowered = text.lowercased()
-    return lowered.contains("equal opportunity employer") || lowered.contains("equal employment opportunity")
-      || lowered.contains("without regard to race") || lowered.contains("regardless of race")
+    return lowered.has("equal opportunity employer") || lowered.has("equal employment opportunity")
+      || lowered.has("without regard to race") || lowered.has("regardless of race")
   }
 
   /// Whether a line of plain text (or a bold-only paragraph) reads as a heading: short, few

@@ -18,6 +18,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case specialFile = "special-file"
   /// A dataset row that could not be turned into a posting.
   case badRow = "bad-row"
+  /// A compressed or structured file whose content is broken (a `.gz` that is not gzip, a
+  /// dataset file that does not parse).
+  case corrupt
 }
 
 /// An input that was not turned into a posting, with the reason, for `skipped.csv`.

@@ -16,6 +16,7 @@ public struct Analysis: Sendable {
   private let scorer: Scorer
   private let reader: PostingReader
   private let tokenizer = Tokenizer()
+  private let minHash = MinHash()
 
   /// Prepares a run, loading the lexicon.
   ///
@@ -31,7 +32,11 @@ public struct Analysis: Sendable {
   struct Processed: Sendable {
     var record: PostingRecord
     var termCounts: [String: Int]
+    /// Hash of the whole token stream, for exact duplicates of postings too short to shingle.
     var fingerprint: UInt64
+    /// MinHash signature of the body, for near-duplicates.
+    var signature: [UInt64]?
+    var facts: IngestFacts
   }
 
   /// Runs the analysis.
@@ -78,15 +83,24 @@ public struct Analysis: Sendable {
     var documents: [OverlapDocument] = []
     var vocabulary = Vocabulary()
     var firstByFingerprint: [UInt64: String] = [:]
+    var nearDuplicates = NearDuplicateIndex()
+    var signatureOwners: [String] = []
+    var facts = IngestSummary()
     for outcome in perFile {
       guard let outcome else { continue }
       skipped += outcome.skipped
       for var processed in outcome.postings {
-        if let original = firstByFingerprint[processed.fingerprint] {
+        if let signature = processed.signature {
+          if let original = nearDuplicates.add(signature) {
+            processed.record.duplicateOf = signatureOwners[original]
+          }
+          signatureOwners.append(processed.record.id)
+        } else if let original = firstByFingerprint[processed.fingerprint] {
           processed.record.duplicateOf = original
         } else {
           firstByFingerprint[processed.fingerprint] = processed.record.id
         }
+        facts.add(processed.facts)
         records.append(processed.record)
         guard processed.record.duplicateOf == nil || options.includeDuplicates else { continue }
         let classification = processed.record.classification
@@ -103,7 +117,7 @@ public struct Analysis: Sendable {
     let run = RunInfo(
       toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
       inputFiles: files.count + walk.skipped.count, includeDuplicates: options.includeDuplicates)
-    return AnalysisReport(records: records, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run)
+    return AnalysisReport(records: records, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: facts)
   }
 
   struct ReadOutcome: Sendable {
@@ -115,17 +129,17 @@ public struct Analysis: Sendable {
   func process(_ file: InputFile) -> ReadOutcome {
     let result = reader.read(file)
     let postings = result.postings.map { posting -> Processed in
-      let (classification, counts, fingerprint) = classify(posting)
+      let (classification, counts, fingerprint, signature) = classify(posting)
       return Processed(
         record: PostingRecord(posting: posting, classification: classification, duplicateOf: nil),
-        termCounts: counts, fingerprint: fingerprint)
+        termCounts: counts, fingerprint: fingerprint, signature: signature, facts: posting.facts)
     }
     return ReadOutcome(postings: postings, skipped: result.skipped)
   }
 
   /// Classifies one posting and counts its terms (the evidence-bearing sections only: about-us,
   /// benefits and legal text would make every role look alike).
-  func classify(_ posting: Posting, explain: Bool = false) -> (Classification, [String: Int], UInt64) {
+  func classify(_ posting: Posting, explain: Bool = false) -> (Classification, [String: Int], UInt64, [UInt64]?) {
     let tokenized = TokenizedPosting(posting, tokenizer: tokenizer, includeTitle: !options.bodyOnly)
     let classification = scorer.classify(tokenized, explain: explain)
     var counts: [String: Int] = [:]
@@ -139,12 +153,16 @@ public struct Analysis: Sendable {
       fingerprint = fingerprint &* 0x100_0000_01b3
     }
     for token in tokenizer.tokens(posting.title) { mix(token.text) }
+    var words: [String] = []
     for (section, tokens) in zip(posting.sections, tokenized.sections) {
-      for token in tokens.tokens { mix(token.text) }
+      for token in tokens.tokens {
+        mix(token.text)
+        words.append(token.text)
+      }
       guard (lexicon.sectionWeights[section.kind] ?? 0) > 0 else { continue }
       TermCounter.count(tokens.tokens, into: &counts)
     }
-    return (classification, counts, fingerprint)
+    return (classification, counts, fingerprint, minHash.signature(words))
   }
 
   /// Reads and classifies the postings in `path` (a file), with explanations when asked.

@@ -47,6 +47,24 @@ public struct RunInfo: Sendable {
   }
 }
 
+/// Counts of how postings were read, for summary.json.
+public struct IngestSummary: Sendable, Hashable {
+  /// Postings whose schema.org JobPosting JSON-LD was used.
+  public var jsonLD = 0
+  /// Postings in which double-encoded UTF-8 was repaired.
+  public var mojibakeRepaired = 0
+  /// Postings per source encoding.
+  public var encodings: [String: Int] = [:]
+
+  public init() {}
+
+  public mutating func add(_ facts: IngestFacts) {
+    if facts.usedJobPostingMarkup { jsonLD += 1 }
+    if facts.mojibakeRepairs > 0 { mojibakeRepaired += 1 }
+    encodings[facts.encoding, default: 0] += 1
+  }
+}
+
 /// Everything the reports are written from.
 public struct AnalysisReport: Sendable {
   public var records: [PostingRecord]
@@ -54,13 +72,18 @@ public struct AnalysisReport: Sendable {
   public var overlap: OverlapResult
   public var lexicon: Lexicon
   public var run: RunInfo
+  public var ingest: IngestSummary
 
-  public init(records: [PostingRecord], skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo) {
+  public init(
+    records: [PostingRecord], skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo,
+    ingest: IngestSummary = IngestSummary()
+  ) {
     self.records = records
     self.skipped = skipped
     self.overlap = overlap
     self.lexicon = lexicon
     self.run = run
+    self.ingest = ingest
   }
 
   /// Postings that are duplicates of an earlier one.

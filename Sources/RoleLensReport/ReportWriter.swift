@@ -146,6 +146,15 @@ public struct ReportWriter: Sendable {
       ("duplicates", .integer(report.duplicateCount)),
       ("duplicates_included", .bool(report.run.includeDuplicates)),
       ("postings_in_overlap", .integer(counted)),
+      ("ingest", .object([
+        ("json_ld", .integer(report.ingest.jsonLD)),
+        ("mojibake_repaired", .integer(report.ingest.mojibakeRepaired)),
+        ("encodings", .object(report.ingest.encodings.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
+        ("skipped_by_reason", .object(SkipReason.allCases.compactMap { reason in
+          let count = report.skipped.filter { $0.reason == reason }.count
+          return count == 0 ? nil : (reason.rawValue, .integer(count))
+        })),
+      ])),
       ("roles", .object(Role.allCases.map { ($0.rawValue, .integer(report.postings(of: $0).count)) })),
       ("pair", .object([
         ("role_a", .string(overlap.options.roleA.rawValue)),

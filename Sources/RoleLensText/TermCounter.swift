@@ -1,13 +1,17 @@
 /// Counts the terms of a text for corpus statistics: unigrams and bigrams of content words.
 ///
 /// A term is a token that is not a stopword, not a bare number and longer than one character
-/// (`c` and `r` excepted: they are languages); a bigram is two such terms side by side with no
+/// (`c`, `r` and CJK ideographs excepted); a bigram is two such terms side by side with no
 /// stopword or punctuation between them ("product roadmap", "stakeholder management").
 public enum TermCounter {
   /// Whether a token counts as a term.
   public static func isTerm(_ word: String) -> Bool {
     if Stopwords.contains(word) { return false }
-    if word.count < 2 && word != "c" && word != "r" { return false }
+    // Single characters carry no meaning, except the languages C and R and CJK ideographs
+    // (those scripts write words without spaces; bigrams of ideographs approximate words).
+    if word.count < 2 && word != "c" && word != "r" && !(word.unicodeScalars.first.map(Tokenizer.isIdeograph) ?? false) {
+      return false
+    }
     return word.unicodeScalars.contains { !($0.value >= 0x30 && $0.value <= 0x39) && $0 != "." }
   }
 

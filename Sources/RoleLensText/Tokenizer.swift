@@ -11,6 +11,9 @@ import Foundation
 /// - Apostrophes inside words are kept ("you'll"); a possessive "'s" is dropped.
 /// - Sentence and clause punctuation and line breaks set `breakBefore` on the next token.
 public struct Tokenizer: Sendable {
+  /// Words longer than this many characters are dropped (and break phrases and bigrams).
+  public static let maximumWordLength = 64
+
   public init() {}
 
   /// Tokenises `text`.
@@ -25,7 +28,11 @@ public struct Tokenizer: Sendable {
     var wordIsASCII = true
 
     func emit(_ scalarsOfWord: String.UnicodeScalarView, ascii: Bool) {
-      guard !scalarsOfWord.isEmpty else { return }
+      // Longer "words" are not words (base64 blobs, minified code, a 5 MB line of 'x').
+      guard !scalarsOfWord.isEmpty, scalarsOfWord.count <= Tokenizer.maximumWordLength else {
+        if !scalarsOfWord.isEmpty { pendingBreak = true }
+        return
+      }
       var text = String(scalarsOfWord)
       if !ascii { text = Tokenizer.fold(text) } else { text = Tokenizer.lowercaseASCII(text) }
       if text.hasSuffix("'s") { text.removeLast(2) }
@@ -57,8 +64,8 @@ public struct Tokenizer: Sendable {
       let next: Unicode.Scalar? = index + 1 < count ? scalars[index + 1] : nil
       let nextIsWord = next.map(Tokenizer.isWordScalar) ?? false
       switch scalar {
-      case "+" where !word.isEmpty && word.count <= 2:
-        // c++, g++: keep the pluses.
+      case "+" where !word.isEmpty && word.count <= 2 && Tokenizer.startsWithLetter(word):
+        // c++, g++: keep the pluses (but "5+ years" is a number, not a term "5+").
         while index < count && scalars[index] == "+" {
           word.append("+")
           index += 1
@@ -69,8 +76,7 @@ public struct Tokenizer: Sendable {
         index += 1
         continue
       case "." where nextIsWord && (!word.isEmpty || Tokenizer.startsDotWord(scalars, at: index + 1)):
-        // node.js, asp.net, .net, 3.5 (but not "end.Next": a dot between words needs the
-        // next part to be lowercase or a digit, or the word before to be short).
+        // node.js, asp.net, .net, 3.5, u.s (but not "end.Next": see continuesDottedWord).
         if word.isEmpty || Tokenizer.continuesDottedWord(scalars, at: index + 1, wordLength: word.count) {
           word.append(".")
           index += 1
@@ -80,8 +86,10 @@ public struct Tokenizer: Sendable {
         "&" where !word.isEmpty && word.count <= 4 && nextIsWord:
         let length = Tokenizer.wordLength(scalars, from: index + 1)
         let after = index + 1 + length
-        let endsThere = after >= count || !(scalars[after] == "/" || scalars[after] == "&")
-        if length <= 4 && endsThere {
+        // Only plain words join ("ci/cd"): "C/C++" and "C++/C#" are two languages each, not
+        // "c/c" and "c++/c".
+        let endsThere = after >= count || !["/", "&", "+", "#"].contains(scalars[after])
+        if length <= 4 && endsThere && word.allSatisfy(Tokenizer.isWordScalar) {
           word.append(scalar)
           index += 1
           continue
@@ -115,14 +123,15 @@ public struct Tokenizer: Sendable {
       || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark
   }
 
-  static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+  public static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value >= 0x2E80 && (scalar.properties.isIdeographic || (0x3040...0x30FF).contains(scalar.value))
   }
 
   static func isBreak(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar {
     case ".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "{", "}", "\n", "\r", "|", "\u{2022}",
-      "\u{2013}", "\u{2014}", "\"", "\u{201C}", "\u{201D}", "\u{00B7}", "\t":
+      "\u{2013}", "\u{2014}", "\"", "\u{201C}", "\u{201D}", "\u{00B7}", "\t", "\u{3002}", "\u{FF0C}",
+      "\u{3001}", "\u{FF1A}", "\u{FF1B}", "\u{FF01}", "\u{FF1F}", "\u{FF08}", "\u{FF09}":
       return true
     default:
       return false
@@ -144,13 +153,29 @@ public struct Tokenizer: Sendable {
   }
 
   /// Whether the word after a dot continues a dotted token (node.js, 3.5, asp.net) rather than
-  /// starting a new sentence without a space.
+  /// starting a new sentence without a space ("end.Next").
+  ///
+  /// The part after the dot (at most 4 characters) continues the token when it starts with a
+  /// lowercase letter or digit (node.js, 3.5); when it is all capitals (ASP.NET, Node.JS; a
+  /// single capital only after a short word: U.S, Ph.D); or, capitalised, after a single letter
+  /// (M.Sc). A capitalised word after a longer word starts a sentence.
   static func continuesDottedWord(_ scalars: [Unicode.Scalar], at start: Int, wordLength: Int) -> Bool {
     let length = Tokenizer.wordLength(scalars, from: start)
     guard length > 0, length <= 4 else { return false }
+    let isDigit: (Unicode.Scalar) -> Bool = { $0.value >= 0x30 && $0.value <= 0x39 }
+    let isLower: (Unicode.Scalar) -> Bool = { $0.value >= 0x61 && $0.value <= 0x7A }
+    let isUpper: (Unicode.Scalar) -> Bool = { $0.value >= 0x41 && $0.value <= 0x5A }
     let first = scalars[start]
-    let isLowerOrDigit = (first.value >= 0x61 && first.value <= 0x7A) || (first.value >= 0x30 && first.value <= 0x39)
-    return isLowerOrDigit || wordLength <= 3
+    if isLower(first) || isDigit(first) { return true }
+    if scalars[start..<(start + length)].allSatisfy({ isUpper($0) || isDigit($0) }) {
+      return length >= 2 || wordLength <= 2
+    }
+    return wordLength == 1
+  }
+
+  /// Whether `word` starts with a letter (c++, not 5+).
+  static func startsWithLetter(_ word: String.UnicodeScalarView) -> Bool {
+    word.first.map { $0.properties.isAlphabetic } ?? false
   }
 
   // MARK: - Normalisation

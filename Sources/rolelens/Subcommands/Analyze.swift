@@ -61,7 +61,7 @@ struct Analyze: ParsableCommand {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     var options = AnalysisOptions(inputs: inputs)
     options.lexiconPath = common.lexicon
-    options.ingest.maxFileSize = common.maxFileSize
+    options.ingest = common.ingest
     if let roleA = Role(rawValue: parts[0]), let roleB = Role(rawValue: parts[1]) {
       options.overlap.roleA = roleA
       options.overlap.roleB = roleB
@@ -94,10 +94,24 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("A lexicon file to use instead of the default.", valueName: "file"))
   var lexicon: String?
 
-  @Option(name: .long, help: "Skip files larger than this many bytes.")
+  @Option(name: .long, help: "Skip files larger than this many bytes (dataset files: 50 times as much).")
   var maxFileSize: Int = IngestOptions().maxFileSize
+
+  @Option(name: .long, help: ArgumentHelp("Dataset column holding the title (default: title, job_title, position, ...).", valueName: "name"))
+  var titleColumn: String?
+
+  @Option(name: .long, help: ArgumentHelp("Dataset column holding the description (default: description, job_description, content, ...).", valueName: "name"))
+  var textColumn: String?
 
   func validate() throws {
     guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
+  }
+
+  /// Ingest options from the flags.
+  var ingest: IngestOptions {
+    var options = IngestOptions(maxFileSize: maxFileSize)
+    options.titleColumn = titleColumn
+    options.textColumn = textColumn
+    return options
   }
 }

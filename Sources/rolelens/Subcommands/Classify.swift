@@ -25,7 +25,7 @@ struct Classify: ParsableCommand {
   func run() throws {
     var options = AnalysisOptions(inputs: files)
     options.lexiconPath = common.lexicon
-    options.ingest.maxFileSize = common.maxFileSize
+    options.ingest = common.ingest
     options.bodyOnly = bodyOnly
     var results: [(Posting, Classification)] = []
     var skipped: [SkippedInput] = []

@@ -19,7 +19,7 @@ struct Inspect: ParsableCommand {
   func run() throws {
     var options = AnalysisOptions(inputs: [file])
     options.lexiconPath = common.lexicon
-    options.ingest.maxFileSize = common.maxFileSize
+    options.ingest = common.ingest
     let result: ReadResult
     do {
       result = try Analysis(options: options).inspect(file)

@@ -1,0 +1,251 @@
+import Foundation
+
+/// Reads dataset files (`.csv` with a header row, `.jsonl`, `.json` arrays): one posting per
+/// row. Columns are found by common names or given by the user; an HTML description is parsed
+/// as HTML.
+struct DatasetReader {
+  /// Column names tried, in order, when the user names none.
+  static let titleColumns = ["title", "job_title", "jobtitle", "job title", "position", "position_title", "role", "name"]
+  static let textColumns = [
+    "description", "job_description", "jobdescription", "job description", "description_html", "content",
+    "body", "text", "details", "summary",
+  ]
+  static let companyColumns = ["company", "company_name", "companyname", "employer", "organization", "hiring_organization", "hiringorganization"]
+  static let locationColumns = ["location", "job_location", "joblocation", "city", "place"]
+  static let dateColumns = ["date_posted", "dateposted", "posted", "posted_at", "date", "created_at"]
+
+  var options: IngestOptions
+  var reader: PostingReader
+
+  /// A field name that cannot come from a file, marking a row that could not be parsed; its
+  /// value says why.
+  static let invalidMarker = "\u{0}invalid"
+
+  /// A dataset's rows as (1-based row number, column -> value).
+  typealias Rows = [(row: Int, fields: [String: String])]
+
+  /// Reads every row of a dataset file's text.
+  func read(_ text: String, format: InputFormat, id: String, path: String, warnings: [String]) -> ReadResult {
+    let rows: Rows
+    switch format {
+    case .csv:
+      rows = CSVTable.parse(text)
+    case .jsonl:
+      rows = Self.jsonLines(text)
+    default:
+      switch Self.jsonArray(text) {
+      case .success(let parsed): rows = parsed
+      case .failure(let failure):
+        return ReadResult(skipped: [SkippedInput(path: path, reason: .corrupt, detail: failure.message)])
+      }
+    }
+    guard !rows.isEmpty else {
+      return ReadResult(skipped: [SkippedInput(path: path, reason: .empty, detail: "no data rows")])
+    }
+    let columns = Set(rows.prefix(50).flatMap { $0.fields.keys }).subtracting([Self.invalidMarker])
+    let titleColumn = options.titleColumn ?? Self.find(Self.titleColumns, in: columns)
+    let textColumn = options.textColumn ?? Self.find(Self.textColumns, in: columns)
+    guard let textColumn, columns.contains(textColumn) else {
+      let known = columns.sorted().prefix(12).joined(separator: ", ")
+      let asked = options.textColumn.map { "no column '\($0)'" } ?? "no description column found"
+      return ReadResult(skipped: [SkippedInput(path: path, reason: .corrupt, detail: "\(asked) (columns: \(known)); use --text-column")])
+    }
+    if let titleColumn, !columns.contains(titleColumn) {
+      return ReadResult(skipped: [SkippedInput(path: path, reason: .corrupt, detail: "no column '\(titleColumn)' (--title-column)")])
+    }
+    let companyColumn = Self.find(Self.companyColumns, in: columns)
+    let locationColumn = Self.find(Self.locationColumns, in: columns)
+    let dateColumn = Self.find(Self.dateColumns, in: columns)
+    var result = ReadResult()
+    for (row, fields) in rows {
+      if let problem = fields[Self.invalidMarker] {
+        result.skipped.append(SkippedInput(path: path, row: row, reason: .badRow, detail: problem))
+        continue
+      }
+      let description = fields[textColumn] ?? ""
+      let title = titleColumn.flatMap { fields[$0] } ?? ""
+      guard !description.trimmingWhitespace().isEmpty else {
+        result.skipped.append(SkippedInput(path: path, row: row, reason: .badRow, detail: "empty '\(textColumn)'"))
+        continue
+      }
+      let looksLikeHTML = description.has("</") || description.has("<br") || description.has("<p>")
+      let body = looksLikeHTML
+        ? "<html><head><title>\(Self.escape(title))</title></head><body>\(description)</body></html>"
+        : title + "\n" + description
+      var extracted = reader.extract(
+        body, format: looksLikeHTML ? .html : .text, id: "\(id)#\(row)", path: path, row: row, warnings: warnings)
+      for index in extracted.postings.indices {
+        extracted.postings[index].format = format
+        if !title.isEmpty { extracted.postings[index].title = TextRepair.decodeEntities(normalizeSpace(title)) }
+        if let companyColumn, let company = fields[companyColumn], !company.isEmpty { extracted.postings[index].company = company }
+        if let locationColumn, let location = fields[locationColumn], !location.isEmpty { extracted.postings[index].location = location }
+        if let dateColumn, let date = fields[dateColumn], !date.isEmpty { extracted.postings[index].datePosted = date }
+      }
+      result.postings += extracted.postings
+      result.skipped += extracted.skipped.map { skip in
+        var skip = skip
+        skip.reason = .badRow
+        return skip
+      }
+    }
+    return result
+  }
+
+  static func find(_ names: [String], in columns: Set<String>) -> String? {
+    let lowered = Dictionary(columns.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    for name in names { if let column = lowered[name] { return column } }
+    return nil
+  }
+
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+  }
+
+  // MARK: - JSON
+
+  /// One object per line; lines that are not objects become rows without fields (and then
+  /// bad-row skips).
+  static func jsonLines(_ text: String) -> Rows {
+    var rows: Rows = []
+    var row = 0
+    for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty else { continue }
+      row += 1
+      let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))
+      guard let fields = object as? [String: Any] else {
+        rows.append((row, [invalidMarker: "line \(row) is not a JSON object"]))
+        continue
+      }
+      rows.append((row, flatten(fields)))
+    }
+    return rows
+  }
+
+  /// An array of objects, or an object holding one under a common key ("jobs", "data",
+  /// "results", "items", "postings").
+  struct Failure: Error {
+    var message: String
+  }
+
+  static func jsonArray(_ text: String) -> Result<Rows, Failure> {
+    let value: Any
+    do {
+      value = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    } catch {
+      return .failure(Failure(message: "not valid JSON (\((error as NSError).localizedDescription))"))
+    }
+    var array = value as? [Any]
+    if array == nil, let object = value as? [String: Any] {
+      for key in ["jobs", "data", "results", "items", "postings", "hits"] {
+        if let found = object[key] as? [Any] {
+          array = found
+          break
+        }
+      }
+      if array == nil { array = [object] }
+    }
+    guard let array else { return .failure(Failure(message: "JSON is neither an array of postings nor an object holding one")) }
+    return .success(array.enumerated().map { ($0.offset + 1, flatten($0.element as? [String: Any] ?? [:])) })
+  }
+
+  /// String values of an object; nested objects contribute their `name` (hiringOrganization)
+  /// or their text fields joined, arrays their strings joined.
+  static func flatten(_ object: [String: Any]) -> [String: String] {
+    var fields: [String: String] = [:]
+    for (key, value) in object {
+      if let text = string(value) { fields[key] = text }
+    }
+    return fields
+  }
+
+  private static func string(_ value: Any) -> String? {
+    switch value {
+    case let text as String: return text
+    case let number as NSNumber: return number.stringValue
+    case let object as [String: Any]:
+      if let name = object["name"] as? String { return name }
+      let parts = object.keys.sorted().compactMap { object[$0] as? String }
+      return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    case let array as [Any]:
+      let parts = array.compactMap { string($0) }
+      return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    default: return nil
+    }
+  }
+}
+
+/// A small RFC 4180 CSV reader: a header row, quoted fields with doubled quotes and line breaks.
+enum CSVTable {
+  /// Rows after the header, numbered from 1, as column -> value.
+  static func parse(_ text: String) -> DatasetReader.Rows {
+    var records: [[String]] = []
+    var record: [String] = []
+    var field = ""
+    var quoted = false
+    var afterQuote = false
+    var scalars = text.unicodeScalars.makeIterator()
+    var pending: Unicode.Scalar?
+    func nextScalar() -> Unicode.Scalar? {
+      if let value = pending {
+        pending = nil
+        return value
+      }
+      return scalars.next()
+    }
+    while let scalar = nextScalar() {
+      if quoted {
+        if scalar == "\"" {
+          if let following = nextScalar() {
+            if following == "\"" {
+              field.unicodeScalars.append("\"")
+            } else {
+              quoted = false
+              afterQuote = true
+              pending = following
+            }
+          } else {
+            quoted = false
+          }
+        } else {
+          field.unicodeScalars.append(scalar)
+        }
+        continue
+      }
+      switch scalar {
+      case "\"" where field.isEmpty && !afterQuote:
+        quoted = true
+      case ",":
+        record.append(field)
+        field = ""
+        afterQuote = false
+      case "\r":
+        continue
+      case "\n":
+        record.append(field)
+        records.append(record)
+        record = []
+        field = ""
+        afterQuote = false
+      default:
+        field.unicodeScalars.append(scalar)
+      }
+    }
+    if !field.isEmpty || !record.isEmpty {
+      record.append(field)
+      records.append(record)
+    }
+    guard let header = records.first else { return [] }
+    let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+    var rows: DatasetReader.Rows = []
+    for (offset, values) in records.dropFirst().enumerated() {
+      if values.count == 1 && values[0].isEmpty { continue }
+      var fields: [String: String] = [:]
+      for (index, name) in names.enumerated() where index < values.count && !name.isEmpty {
+        fields[name] = values[index]
+      }
+      rows.append((offset + 1, fields))
+    }
+    return rows
+  }
+}

@@ -1,0 +1,111 @@
+/// Repairs of text that scrapers commonly damage: UTF-8 decoded twice ("mojibake") and HTML
+/// entities escaped twice.
+public enum TextRepair {
+  /// The byte each character came from when UTF-8 was misread as Windows-1252 or as
+  /// ISO-8859-1 (whose 0x80...0x9F are the C1 controls U+0080...U+009F).
+  static let windows1252Bytes: [UInt32: UInt8] = {
+    var table: [UInt32: UInt8] = [:]
+    for value in UInt32(0x80)...0x9F { table[value] = UInt8(value) }
+    for (offset, scalar) in TextDecoding.windows1252High.enumerated() { table[scalar] = UInt8(0x80 + offset) }
+    for value in UInt32(0xA0)...0xFF { table[value] = UInt8(value) }
+    return table
+  }()
+
+  /// Repairs UTF-8 that was decoded as Windows-1252 or ISO-8859-1 ("â€™" -> "’", "Ã©" -> "é").
+  ///
+  /// Runs of characters that are Windows-1252 high bytes are turned back into bytes, and every
+  /// valid multi-byte UTF-8 sequence among them is decoded; anything else is kept as it was,
+  /// so text that is not mojibake ("café") is never changed.
+  ///
+  /// - Returns: The text and the number of sequences repaired.
+  /// - Complexity: O(n).
+  public static func repairMojibake(_ text: String) -> (text: String, repairs: Int) {
+    // Fast path: mojibake needs a lead character (U+00C2...U+00F4 as Latin-1).
+    guard text.unicodeScalars.contains(where: { $0.value >= 0xC2 && $0.value <= 0xF4 }) else { return (text, 0) }
+    var result = String.UnicodeScalarView()
+    var repairs = 0
+    let scalars = Array(text.unicodeScalars)
+    var index = 0
+    while index < scalars.count {
+      let scalar = scalars[index]
+      guard let lead = windows1252Bytes[scalar.value], lead >= 0xC2, lead <= 0xF4 else {
+        result.append(scalar)
+        index += 1
+        continue
+      }
+      let length = lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : 2)
+      var bytes = [lead]
+      var next = index + 1
+      while bytes.count < length, next < scalars.count,
+        let byte = windows1252Bytes[scalars[next].value], byte >= 0x80, byte <= 0xBF
+      {
+        bytes.append(byte)
+        next += 1
+      }
+      if bytes.count == length, let decoded = String(validating: bytes, as: UTF8.self),
+        let repaired = decoded.unicodeScalars.first, repaired.value >= 0x80
+      {
+        result.append(repaired)
+        repairs += 1
+        index = next
+      } else {
+        result.append(scalar)
+        index += 1
+      }
+    }
+    return (String(result), repairs)
+  }
+
+  /// Named entities decoded by `decodeEntities` (the ones found in scraped titles and text).
+  static let namedEntities: [String: String] = [
+    "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "ndash": "–",
+    "mdash": "—", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "hellip": "…",
+    "bull": "•", "middot": "·", "copy": "©", "reg": "®", "trade": "™", "euro": "€", "pound": "£",
+    "eacute": "é", "egrave": "è", "aacute": "á", "agrave": "à", "iacute": "í", "oacute": "ó",
+    "uacute": "ú", "ntilde": "ñ", "ccedil": "ç", "uuml": "ü", "ouml": "ö", "auml": "ä", "szlig": "ß",
+    "laquo": "«", "raquo": "»",
+  ]
+
+  /// Decodes numeric (`&#8211;`, `&#x2013;`) and common named (`&amp;`) entities, up to
+  /// `passes` times, so that a double-escaped `&amp;#8211;` becomes "–". Unknown entities and
+  /// a bare `&` are kept.
+  public static func decodeEntities(_ text: String, passes: Int = 2) -> String {
+    var current = text
+    for _ in 0..<passes {
+      guard current.contains("&") else { break }
+      let decoded = decodeOnce(current)
+      if decoded == current { break }
+      current = decoded
+    }
+    return current
+  }
+
+  private static func decodeOnce(_ text: String) -> String {
+    var result = ""
+    var rest = Substring(text)
+    while let ampersand = rest.firstIndex(of: "&") {
+      result += rest[..<ampersand]
+      let afterAmpersand = rest.index(after: ampersand)
+      let candidate = rest[afterAmpersand...].prefix(12)
+      if let semicolon = candidate.firstIndex(of: ";"), let value = entityValue(candidate[..<semicolon]) {
+        result += value
+        rest = rest[rest.index(after: semicolon)...]
+      } else {
+        result += "&"
+        rest = rest[afterAmpersand...]
+      }
+    }
+    result += rest
+    return result
+  }
+
+  private static func entityValue(_ name: Substring) -> String? {
+    if name.hasPrefix("#x") || name.hasPrefix("#X") {
+      return UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+    }
+    if name.hasPrefix("#") {
+      return UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+    }
+    return namedEntities[String(name)]
+  }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import _RoleLensTestSupport
+
+@testable import RoleLensClassify
+@testable import RoleLensIngest
+@testable import RoleLensOverlap
+@testable import RoleLensReport
+
+/// A small report built by hand: two postings, one skipped input, and overlap figures chosen to
+/// exercise empty cells, notes, signs and the `side` column.
+private func sampleReport() throws -> AnalysisReport {
+  let lexicon = try Lexicon.bundled()
+  func classification(_ role: Role, runnerUp: Role, confidence: Double, needsReview: Bool) -> Classification {
+    var scores = [Double](repeating: 0, count: Role.allCases.count)
+    scores[role.index] = 12.5
+    scores[runnerUp.index] = 3
+    var confidences = [Double](repeating: (1 - confidence) / Double(Role.allCases.count - 1), count: Role.allCases.count)
+    confidences[role.index] = confidence
+    return Classification(
+      scores: scores, confidences: confidences, role: role, runnerUp: runnerUp, needsReview: needsReview, skills: [],
+      acronymReadings: [:], evidence: [])
+  }
+  let first = Posting(
+    id: "jobs/tpm.html", path: "in/jobs/tpm.html", format: .html, title: "=HYPERLINK(\"http://evil\")",
+    company: "Acme, Inc.", location: nil, sections: [], warnings: ["encoding fell back", "no date"])
+  let second = Posting(
+    id: "data.csv#2", path: "in/data.csv", row: 2, format: .csv, title: "Product Manager", company: nil,
+    location: "Zürich", sections: [])
+  let records = [
+    PostingRecord(
+      posting: first, classification: classification(.technicalProjectManager, runnerUp: .productManager, confidence: 0.75, needsReview: false),
+      duplicateOf: nil),
+    PostingRecord(
+      posting: second, classification: classification(.productManager, runnerUp: .other, confidence: 0.4, needsReview: true),
+      duplicateOf: "jobs/tpm.html"),
+  ]
+  var options = OverlapOptions()
+  options.replicates = 10
+  options.topK = 5
+  var statistics: [Role: RoleStatistics] = [:]
+  statistics[.technicalProjectManager, default: RoleStatistics()].postings = 6
+  statistics[.productManager, default: RoleStatistics()].postings = 7
+  let overlap = OverlapResult(
+    options: options, statistics: statistics,
+    figures: [
+      OverlapFigure(metric: "jaccard_top_terms", value: 0.25, ciLow: 0.1, ciHigh: 0.40004, note: "top 5 terms by count"),
+      OverlapFigure(metric: "weighted_jaccard", value: 1.0 / 3.0, ciLow: nil, ciHigh: nil, note: ""),
+      OverlapFigure(metric: "share_a_scoring_as_b", value: nil, ciLow: nil, ciHigh: nil, note: "too few, see docs"),
+    ],
+    terms: [
+      TermContrast(term: "delivery", countA: 9, countB: 1, documentsA: 5, documentsB: 1, logOdds: 1.2, z: 2.5),
+      TermContrast(term: "jira", countA: 2, countB: 2, documentsA: 2, documentsB: 2, logOdds: 0.1, z: 1.96),
+      TermContrast(term: "-ops", countA: 1, countB: 1, documentsA: 1, documentsB: 1, logOdds: -0.00001, z: -0.00001),
+      TermContrast(term: "roadmap", countA: 1, countB: 8, documentsA: 1, documentsB: 6, logOdds: -1.5, z: -1.96),
+    ],
+    similarities: [
+      RoleSimilarity(roleA: .technicalProjectManager, roleB: .productManager, cosine: 0.8125, jaccard: 0.5)
+    ])
+  return AnalysisReport(
+    records: records,
+    skipped: [SkippedInput(path: "in/empty.txt", reason: .empty, detail: "the file has no bytes")],
+    overlap: overlap, lexicon: lexicon,
+    run: RunInfo(toolVersion: "0.0.0-test", lexiconHash: lexicon.sourceHash, seed: 7, inputFiles: 3, includeDuplicates: false))
+}
+
+@Suite("ReportWriter")
+struct ReportWriterTests {
+  @Test("every report file is written into a new nested folder, with no temporary files left")
+  func writesEveryFile() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("reports/run-1")
+    try ReportWriter().write(sampleReport(), to: out.path)
+    #expect(try listing(out) == ReportWriter.files.sorted())
+  }
+
+  @Test("overlap.csv has one row per figure, empty cells for missing values")
+  func overlapCSV() throws {
+    let expected = """
+      role_a,role_b,metric,value,ci_low,ci_high,n_a,n_b,note
+      technical-project-manager,product-manager,jaccard_top_terms,0.2500,0.1000,0.4000,6,7,top 5 terms by count
+      technical-project-manager,product-manager,weighted_jaccard,0.3333,,,6,7,
+      technical-project-manager,product-manager,share_a_scoring_as_b,,,,6,7,"too few, see docs"
+
+      """
+    #expect(ReportWriter().overlapCSV(try sampleReport()) == expected)
+  }
+
+  @Test("terms.csv marks terms with |z| ≥ 1.96 as typical of a side, the rest as shared")
+  func termsCSV() throws {
+    let expected = """
+      term,count_a,count_b,docs_a,docs_b,log_odds,log_odds_z,side
+      delivery,9,1,5,1,1.2000,2.5000,technical-project-manager
+      jira,2,2,2,2,0.1000,1.9600,technical-project-manager
+      '-ops,1,1,1,1,0.0000,0.0000,shared
+      roadmap,1,8,1,6,-1.5000,-1.9600,product-manager
+
+      """
+    #expect(ReportWriter().termsCSV(try sampleReport()) == expected)
+  }
+
+  @Test("role_similarity.csv has one row per pair with the pair's posting counts")
+  func similarityCSV() throws {
+    let expected = """
+      role_a,role_b,n_a,n_b,cosine,jaccard
+      technical-project-manager,product-manager,6,7,0.8125,0.5000
+
+      """
+    #expect(ReportWriter().similarityCSV(try sampleReport()) == expected)
+  }
+
+  @Test("skipped.csv lists each skipped input with its reason")
+  func skippedCSV() throws {
+    #expect(
+      ReportWriter().skippedCSV(try sampleReport())
+        == "path,row,reason,detail\nin/empty.txt,,empty,the file has no bytes\n")
+  }
+
+  @Test("postings.csv has the documented columns in the documented order")
+  func postingsHeader() throws {
+    let csv = ReportWriter().postingsCSV(try sampleReport())
+    let header = try #require(csv.split(separator: "\n").first).split(separator: ",").map(String.init)
+    #expect(
+      header
+        == ["id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up", "needs_review"]
+        + Role.ids.map { "score_\($0)" } + ["duplicate_of", "warnings"])
+  }
+
+  @Test("postings.csv neutralises a title that looks like a formula and quotes commas")
+  func postingsRows() throws {
+    let lines = ReportWriter().postingsCSV(try sampleReport()).split(separator: "\n").map(String.init)
+    try #require(lines.count == 3)
+    #expect(lines[1].hasPrefix("jobs/tpm.html,in/jobs/tpm.html,,html,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Acme, Inc.\",,"))
+    #expect(lines[1].hasSuffix(",,encoding fell back; no date"))
+    #expect(lines[2].hasPrefix("data.csv#2,in/data.csv,2,csv,Product Manager,,Zürich,product-manager,0.4000,other,yes,"))
+    #expect(lines[2].hasSuffix(",jobs/tpm.html,"))
+    // 11 fixed columns, one score per role, duplicate_of and warnings.
+    #expect(lines[2].split(separator: ",", omittingEmptySubsequences: false).count == 11 + Role.allCases.count + 2)
+  }
+
+  @Test("summary.json is valid JSON with the documented keys in a fixed order")
+  func summaryJSON() throws {
+    let text = ReportWriter().summaryJSON(try sampleReport()).rendered()
+    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    #expect(parsed["seed"] as? String == "7")
+    #expect(parsed["postings"] as? Int == 2)
+    #expect(parsed["duplicates"] as? Int == 1)
+    let keys = ["\"tool\"", "\"version\"", "\"seed\"", "\"inputs\"", "\"postings\"", "\"skipped\"", "\"duplicates\"", "\"headline\""]
+    let positions = try keys.map { key in try #require(text.range(of: key)).lowerBound }
+    #expect(positions == positions.sorted())
+  }
+
+  @Test("writing the same report twice gives byte-identical files")
+  func byteIdentical() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let report = try sampleReport()
+    let first = root.appendingPathComponent("one")
+    let second = root.appendingPathComponent("two")
+    try ReportWriter().write(report, to: first.path)
+    try ReportWriter().write(report, to: second.path)
+    for name in ReportWriter.files {
+      let a = try Data(contentsOf: first.appendingPathComponent(name))
+      let b = try Data(contentsOf: second.appendingPathComponent(name))
+      #expect(a == b, "\(name) differs")
+      #expect(!a.isEmpty, "\(name) is empty")
+    }
+  }
+
+  @Test("writing into a folder with an old report replaces its files")
+  func replacesOldReport() throws {
+    let out = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: out) }
+    try TestSupport.write("stale\n", to: "overlap.csv", in: out)
+    let report = try sampleReport()
+    try ReportWriter().write(report, to: out.path + "/")
+    let written = try String(contentsOf: out.appendingPathComponent("overlap.csv"), encoding: .utf8)
+    #expect(written == ReportWriter().overlapCSV(report))
+    #expect(try listing(out) == ReportWriter.files.sorted())
+  }
+
+  @Test("an output path that is a file fails with cannotWrite naming it")
+  func outputIsFile() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let file = try TestSupport.write("x", to: "out", in: root)
+    let report = try sampleReport()
+    #expect(throws: ReportError.cannotWrite(path: file, reason: "not a folder")) {
+      try ReportWriter().write(report, to: file)
+    }
+  }
+}
