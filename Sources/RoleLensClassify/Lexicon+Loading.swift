@@ -64,7 +64,7 @@ private struct LexiconReader {
       }
       root = composed
     } catch let error as YamlError {
-      problem(nil, "not valid YAML: \(error)")
+      reportYAMLError(error, in: yaml)
       return nil
     } catch {
       problem(nil, "not valid YAML: \(error)")
@@ -299,6 +299,57 @@ private struct LexiconReader {
     }
     if phrases.isEmpty { problem(node, "skill '\(id)' has no phrases") }
     return Lexicon.SkillCategory(id: id, name: mapping["name"]?.string ?? id, phrases: phrases)
+  }
+
+  // MARK: - YAML errors
+
+  /// Reports a Yams error as one-line problems with their lines.
+  private mutating func reportYAMLError(_ error: YamlError, in yaml: String) {
+    switch error {
+    case .scanner(let context, let message, let mark, _), .parser(let context, let message, let mark, _),
+      .composer(let context, let message, let mark, _):
+      let detail = context.map { "\($0.text) (line \($0.mark.line)): " } ?? ""
+      problems.append(LexiconProblem(file: file, line: mark.line, message: "not valid YAML: \(detail)\(message)"))
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      // Yams stops at the first mapping with repeated keys and points at its first key; report
+      // each repeated key at the line where it comes again.
+      let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      for key in duplicates {
+        problems.append(
+          LexiconProblem(
+            file: file, line: Self.repeatLine(of: key, in: lines, from: context.mark.line),
+            message: "duplicate phrase '\(key)' (each phrase may appear once per list)"))
+      }
+    default:
+      problems.append(LexiconProblem(file: file, line: nil, message: "not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")"))
+    }
+  }
+
+  /// The line (1-based) of the second `key:` in the mapping that holds line `start`.
+  static func repeatLine(of key: String, in lines: [String], from start: Int) -> Int? {
+    func indentation(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+    func isKey(_ line: String) -> Bool {
+      let trimmed = line.drop { $0 == " " }
+      return trimmed.hasPrefix(key + ":") || trimmed.hasPrefix("\"\(key)\":") || trimmed.hasPrefix("'\(key)':")
+    }
+    // Find the first occurrence at or after the mapping's first key, then the next one at the
+    // same indentation before the mapping ends.
+    guard start >= 1, start <= lines.count else { return nil }
+    var index = start - 1
+    while index < lines.count && !isKey(lines[index]) { index += 1 }
+    guard index < lines.count else { return nil }
+    let level = indentation(lines[index])
+    index += 1
+    while index < lines.count {
+      let line = lines[index]
+      let blank = line.trimmingCharacters(in: .whitespaces).isEmpty || line.drop { $0 == " " }.hasPrefix("#")
+      if !blank {
+        if indentation(line) < level { return nil }
+        if indentation(line) == level && isKey(line) { return index + 1 }
+      }
+      index += 1
+    }
+    return nil
   }
 
   // MARK: - Helpers

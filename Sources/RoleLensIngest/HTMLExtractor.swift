@@ -145,6 +145,8 @@ private struct BlockWalker {
   var documentTitle: String?
   var openGraphTitle: String?
   var firstHeading: String?
+  /// The first h1 inside a `<header>`, used when the page has no other.
+  private var headerHeading: String?
   var jsonLD: [String] = []
 
   /// Whether furniture (nav, header, footer, aside, form, boilerplate classes) is walked too.
@@ -179,6 +181,9 @@ private struct BlockWalker {
     /// An element whose only content is one child element (`<div><div><p>…`): scores pass
     /// through it, so deeply wrapped markup scores like flat markup.
     var isWrapper = false
+    /// Page furniture walked in the lenient pass: its own text (a cookie banner's sentence) is
+    /// still dropped; only what is nested in it in blocks of their own is kept.
+    var isFurniture = false
   }
 
   /// A block-level element that holds text: the blocks it spans and its score.
@@ -192,6 +197,8 @@ private struct BlockWalker {
     var isCandidate: Bool
     var characters: Int
     var linkCharacters: Int
+    /// Page furniture kept by the lenient pass.
+    var isFurniture = false
 
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
   }
@@ -207,6 +214,7 @@ private struct BlockWalker {
 
   mutating func walk(_ root: xmlNodePtr) {
     readHead(root)
+    if firstHeading == nil { firstHeading = headerHeading }
     var next: xmlNodePtr? = root
     // Iterative pre/post-order traversal: descend into children, and when a node has no more
     // children to visit, leave it and move to its next sibling or climb up.
@@ -233,10 +241,10 @@ private struct BlockWalker {
 
   /// Reads title, og:title and JSON-LD, which live outside the content and are dropped by
   /// the main walk.
-  private mutating func readHead(_ root: xmlNodePtr) {
+  private mutating func readHead(_ root: xmlNodePtr, siblings: Bool = false) {
     var stack: [xmlNodePtr] = [root]
     while let node = stack.popLast() {
-      if let sibling = node.pointee.next, node != root { stack.append(sibling) }
+      if let sibling = node.pointee.next, node != root || siblings { stack.append(sibling) }
       guard node.isElement else { continue }
       switch node.tagName {
       case "title":
@@ -257,6 +265,16 @@ private struct BlockWalker {
         if firstHeading == nil {
           let text = normalizeSpace(node.allText)
           if !text.isEmpty { firstHeading = text }
+        }
+        continue
+      case "header":
+        // A logo in the site header is often an h1; the posting's own h1 comes later. Read the
+        // header's h1 only if the page has no other.
+        if headerHeading == nil, let child = node.pointee.children {
+          var inner = BlockWalker(keepFurniture: true)
+          inner.readHead(child, siblings: true)
+          headerHeading = inner.firstHeading
+          jsonLD += inner.jsonLD
         }
         continue
       case "style", "nav", "svg", "noscript", "template":
@@ -288,6 +306,9 @@ private struct BlockWalker {
     switch name {
     case "h1", "h2", "h3", "h4", "h5", "h6": kind = .heading(level: Int(name.dropFirst()) ?? 2)
     case "li", "dd", "dt": kind = .listItem
+    // A paragraph inside a list item (often an unclosed <li>) is a paragraph, which may be a
+    // bold heading line.
+    case "p": kind = .paragraph
     default: kind = nil
     }
     let isLink = name == "a" && !isDropped
@@ -298,7 +319,8 @@ private struct BlockWalker {
       Frame(
         node: node, id: nextID, name: name, firstBlock: blocks.count, isLink: isLink, isBold: isBold,
         isBlock: isBlock && !isDropped, isDropped: isDropped, blockKind: kind,
-        bonus: isBlock ? Self.bonus(node, name: name) : 0, isWrapper: !isDropped && Self.isWrapper(node)))
+        bonus: isBlock ? Self.bonus(node, name: name) : 0, isWrapper: !isDropped && Self.isWrapper(node),
+        isFurniture: isFurniture))
     nextID += 1
     if let kind { kindStack.append(kind) }
     if isBlock, let kind { bufferKind = kind }
@@ -322,7 +344,7 @@ private struct BlockWalker {
         Element(
           id: frame.id, parentID: stack.last?.id ?? -1, name: frame.name, start: frame.firstBlock, end: blocks.count,
           score: isCandidate ? (frame.contentScore + frame.bonus) * (1 - linkDensity) : 0, isCandidate: isCandidate,
-          characters: frame.characters, linkCharacters: frame.linkCharacters))
+          characters: frame.characters, linkCharacters: frame.linkCharacters, isFurniture: frame.isFurniture))
     }
     if !stack.isEmpty {
       stack[stack.count - 1].characters += frame.characters
@@ -341,6 +363,7 @@ private struct BlockWalker {
     }
     let text = normalizeSpace(buffer)
     guard !text.isEmpty else { return }
+    if let owner = stack.last, owner.isFurniture { return }
     let block = TextBlock(
       kind: bufferKind, text: text, linkCharacters: min(bufferLinkCharacters, text.count),
       boldCharacters: min(bufferBoldCharacters, text.count))
@@ -462,7 +485,11 @@ private struct BlockWalker {
     // Siblings of the top element that belong to the article too.
     let siblingThreshold = max(10, top.score * 0.2)
     var ranges: [Range<Int>] = []
-    for element in elements where element.parentID == top.parentID && top.parentID >= 0 || element.id == top.id {
+    // Inside furniture (an unclosed cookie banner holding the page), the siblings of the
+    // content are the furniture's own text, not more of the posting.
+    let parentIsFurniture = byID[top.parentID]?.isFurniture ?? false
+    for element in elements
+    where (element.parentID == top.parentID && top.parentID >= 0 && !parentIsFurniture) || element.id == top.id {
       if element.id == top.id {
         ranges.append(element.start..<element.end)
         continue
@@ -471,7 +498,12 @@ private struct BlockWalker {
       let isProse = element.name == "p"
         && ((element.characters > 80 && element.linkDensity < 0.25)
           || (element.characters > 0 && element.linkCharacters == 0 && text.has(". ")))
-      if (element.isCandidate && element.score >= siblingThreshold) || isProse {
+      // Headings and list items next to the article belong to it when they are not links
+      // (a posting's "What you'll do" heading and bullets left outside their list by broken
+      // markup).
+      let isStructure = ["h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"].contains(element.name)
+        && element.characters >= 10 && element.linkDensity < 0.1
+      if (element.isCandidate && element.score >= siblingThreshold) || isProse || isStructure {
         ranges.append(element.start..<element.end)
       }
     }

@@ -13,11 +13,15 @@ public struct InputFile: Hashable, Sendable {
   public var relativePath: String
   /// Size in bytes, from `stat`.
   public var size: Int
+  /// The path's exact bytes, for opening: a file name that is not valid UTF-8 (Latin-1 names
+  /// from old archives) shows with U+FFFD in `path` but must be opened by its real bytes.
+  public var systemPath: [UInt8]
 
-  public init(path: String, relativePath: String, size: Int) {
+  public init(path: String, relativePath: String, size: Int, systemPath: [UInt8]? = nil) {
     self.path = path
     self.relativePath = relativePath
     self.size = size
+    self.systemPath = systemPath ?? Array(path.utf8)
   }
 }
 
@@ -27,11 +31,6 @@ public struct InputFile: Hashable, Sendable {
 /// folder being walked is reported, as are FIFOs, sockets and devices, which are never opened
 /// (reading a FIFO would block the run).
 public struct InputWalker: Sendable {
-  /// Extensions rolelens reads (lowercased, last component; `.gz` handled by the loader).
-  public static let readableExtensions: Set<String> = [
-    "html", "htm", "xhtml", "txt", "md", "markdown", "text",
-  ]
-
   /// Names of files the walker never treats as inputs: project metadata living beside
   /// postings (`labels.csv` in Corpus/) and hidden files.
   public var ignoredNames: Set<String> = ["labels.csv"]
@@ -54,7 +53,9 @@ public struct InputWalker: Sendable {
       var st = stat()
       guard lstat(input, &st) == 0 else { throw IngestError.inputNotFound(path: input) }
       var visited = Set<DirectoryIdentity>()
-      visit(path: input, relative: lastComponent(of: input), isRoot: true, visited: &visited, into: &result)
+      visit(
+        path: input, bytes: Array(input.utf8), relative: lastComponent(of: input), isRoot: true, visited: &visited,
+        into: &result)
     }
     return result
   }
@@ -66,17 +67,20 @@ public struct InputWalker: Sendable {
     var inode: UInt64
   }
 
+  /// Visits one path. `bytes` is the path as the file system has it; `path` is its display
+  /// form (the same unless a name is not valid UTF-8).
   private func visit(
-    path: String, relative: String, isRoot: Bool, visited: inout Set<DirectoryIdentity>,
+    path: String, bytes: [UInt8], relative: String, isRoot: Bool, visited: inout Set<DirectoryIdentity>,
     into result: inout Result
   ) {
+    let cPath = bytes.map { CChar(bitPattern: $0) } + [0]
     var linkStat = stat()
-    guard lstat(path, &linkStat) == 0 else {
+    guard lstat(cPath, &linkStat) == 0 else {
       result.skipped.append(SkippedInput(path: path, reason: .unreadable, detail: systemError()))
       return
     }
     var st = stat()
-    if stat(path, &st) != 0 {
+    if stat(cPath, &st) != 0 {
       let isLink = (linkStat.st_mode & S_IFMT) == S_IFLNK
       let detail = isLink ? "symbolic link points at nothing or loops (\(systemError()))" : systemError()
       result.skipped.append(SkippedInput(path: path, reason: isLink ? .badLink : .unreadable, detail: detail))
@@ -92,38 +96,45 @@ public struct InputWalker: Sendable {
       }
       visited.insert(identity)
       defer { visited.remove(identity) }
-      guard let names = directoryEntries(path) else {
+      guard let entries = directoryEntries(cPath) else {
         result.skipped.append(SkippedInput(path: path, reason: .unreadable, detail: systemError()))
         return
       }
-      for name in names where !name.hasPrefix(".") && !ignoredNames.contains(name) {
-        let childPath = path.hasSuffix("/") ? path + name : path + "/" + name
-        let childRelative = isRoot ? name : relative + "/" + name
-        visit(path: childPath, relative: childRelative, isRoot: false, visited: &visited, into: &result)
+      for entry in entries where !entry.name.hasPrefix(".") && !ignoredNames.contains(entry.name) {
+        let separator = bytes.last == UInt8(ascii: "/") ? [] : [UInt8(ascii: "/")]
+        let childPath = path.hasSuffix("/") ? path + entry.name : path + "/" + entry.name
+        let childRelative = isRoot ? entry.name : relative + "/" + entry.name
+        visit(
+          path: childPath, bytes: bytes + separator + entry.bytes, relative: childRelative, isRoot: false,
+          visited: &visited, into: &result)
       }
     case S_IFREG:
       let relativePath = isRoot ? lastComponent(of: path) : relative
-      result.files.append(InputFile(path: path, relativePath: relativePath, size: Int(st.st_size)))
+      result.files.append(InputFile(path: path, relativePath: relativePath, size: Int(st.st_size), systemPath: bytes))
     default:
       result.skipped.append(
         SkippedInput(path: path, reason: .specialFile, detail: "\(fileTypeName(st.st_mode)); not opened"))
     }
   }
 
-  /// The folder's entry names sorted by their UTF-8 bytes, or `nil` (with `errno` set) when it
-  /// cannot be opened.
-  private func directoryEntries(_ path: String) -> [String]? {
+  /// A folder entry: its name for display and its exact bytes.
+  private struct Entry {
+    var name: String
+    var bytes: [UInt8]
+  }
+
+  /// The folder's entries sorted by their bytes (so the order does not depend on the locale),
+  /// or `nil` (with `errno` set) when it cannot be opened.
+  private func directoryEntries(_ path: [CChar]) -> [Entry]? {
     guard let dir = opendir(path) else { return nil }
     defer { closedir(dir) }
-    var names: [String] = []
+    var entries: [Entry] = []
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
-        let bytes = raw.prefix { $0 != 0 }
-        return String(decoding: bytes, as: UTF8.self)
-      }
-      if name != "." && name != ".." { names.append(name) }
+      let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+      let name = String(decoding: bytes, as: UTF8.self)
+      if name != "." && name != ".." { entries.append(Entry(name: name, bytes: bytes)) }
     }
-    return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    return entries.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
   }
 
   private func fileTypeName(_ mode: mode_t) -> String {

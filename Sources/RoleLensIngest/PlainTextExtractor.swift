@@ -40,9 +40,21 @@ enum PlainTextExtractor {
       title = stripMarkup(lines[first])
       titleLine = first
     }
+    let body = lines.enumerated().filter { index, _ in index != titleLine && !metadataLines.contains(index) }.map(\.element)
+    return Result(
+      title: title ?? "", company: company, location: location, datePosted: datePosted,
+      sections: sections(ofLines: body))
+  }
+
+  /// Sections of a plain-text body (no title line): heading lines start sections.
+  static func bodySections(_ text: String) -> [PostingSection] {
+    sections(ofLines: text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+      .map { normalizeSpace(String($0)) })
+  }
+
+  private static func sections(ofLines lines: [String]) -> [PostingSection] {
     var builder = SectionBuilder()
-    for (index, raw) in lines.enumerated() where index != titleLine && !metadataLines.contains(index) {
-      guard !raw.isEmpty else { continue }
+    for raw in lines where !raw.isEmpty {
       if let heading = heading(in: raw) {
         builder.startSection(heading: heading)
       } else {
@@ -50,9 +62,7 @@ enum PlainTextExtractor {
         if !line.isEmpty { builder.add(line: line) }
       }
     }
-    return Result(
-      title: title ?? "", company: company, location: location, datePosted: datePosted,
-      sections: builder.build())
+    return builder.build()
   }
 
   /// A `Key: value` line with a known key.

@@ -87,7 +87,7 @@ public struct PostingReader: Sendable {
       return skip(file, .tooLarge, "\(file.size) bytes; the limit is \(limit) (--max-file-size)")
     }
     var bytes: [UInt8]
-    switch readBytes(file.path, limit: limit) {
+    switch readBytes(file.systemPath, limit: limit) {
     case .success(let read): bytes = read
     case .failure(let failure): return skip(file, failure.reason, failure.detail)
     }
@@ -108,6 +108,9 @@ public struct PostingReader: Sendable {
     switch TextDecoding.decode(bytes, isMarkup: format == .html) {
     case .success(let text): decoded = text
     case .failure(let notText): return skip(file, .binary, notText.detail)
+    }
+    if decoded.text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0 == "\u{FEFF}" }) {
+      return skip(file, .empty, "only a byte-order mark and white space")
     }
     var warnings = decoded.warnings
     let (text, repairs) = TextRepair.repairMojibake(decoded.text)
@@ -147,6 +150,8 @@ public struct PostingReader: Sendable {
     guard var posting else { return ReadResult() }
     posting.warnings.insert(contentsOf: warnings, at: 0)
     posting.title = TextRepair.decodeEntities(posting.title)
+    posting.company = posting.company.map { TextRepair.decodeEntities(normalizeSpace($0)) }
+    posting.location = posting.location.map { TextRepair.decodeEntities(normalizeSpace($0)) }
     validateTitle(&posting)
     if posting.sections.allSatisfy({ $0.text.isEmpty }) {
       let what = posting.title.isEmpty ? "no title and no body text" : "a title but no body text"
@@ -169,8 +174,7 @@ public struct PostingReader: Sendable {
     if let markup {
       usedMarkup = true
       if let markupTitle = markup.title { title = markupTitle }
-      if let description = markup.descriptionHTML, let fragment = Self.descriptionBlocks(description) {
-        let markupSections = Self.sections(from: fragment, title: title)
+      if let description = markup.descriptionHTML, let markupSections = Self.descriptionSections(description) {
         let markupLength = markupSections.reduce(0) { $0 + $1.text.count }
         if markupLength >= 100 {
           sections = markupSections
@@ -187,15 +191,21 @@ public struct PostingReader: Sendable {
     return posting
   }
 
-  /// Blocks of a JSON-LD description: HTML, or HTML escaped once more (`&lt;p&gt;`), which
-  /// the first parse turns into literal tags that a second parse reads.
-  static func descriptionBlocks(_ description: String) -> [TextBlock]? {
+  /// Sections of a JSON-LD description: HTML, HTML escaped once more (`&lt;p&gt;`, which the
+  /// first parse turns into literal tags that a second parse reads), or plain text with line
+  /// breaks (read like a text file).
+  static func descriptionSections(_ description: String) -> [PostingSection]? {
+    let isMarkup = description.has("<") || description.has("&lt;")
+    guard isMarkup else {
+      return PlainTextExtractor.bodySections(TextRepair.decodeEntities(description, passes: 1))
+    }
     guard let first = HTMLExtractor.extract(html: "<html><body>\(description)</body></html>", selectMainContent: false)
     else { return nil }
     let text = first.blocks.map(\.text).joined(separator: "\n")
     let looksEscaped = ["<p>", "<li>", "<br", "<ul>", "<div", "<strong>", "<h"].contains { text.has($0) }
-    guard looksEscaped else { return first.blocks }
-    return HTMLExtractor.extract(html: "<html><body>\(text)</body></html>", selectMainContent: false)?.blocks
+    guard looksEscaped else { return sections(from: first.blocks, title: nil) }
+    return HTMLExtractor.extract(html: "<html><body>\(text)</body></html>", selectMainContent: false)
+      .map { sections(from: $0.blocks, title: nil) }
   }
 
   /// Turns blocks into sections: HTML headings, and short paragraphs that are all bold or read
@@ -255,8 +265,8 @@ public struct PostingReader: Sendable {
 
   /// Reads at most `limit` bytes of a regular file with POSIX calls (no Foundation, and an
   /// explicit bound even if the file grows while it is read).
-  private func readBytes(_ path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
-    let descriptor = open(path, O_RDONLY | O_NONBLOCK)
+  private func readBytes(_ path: [UInt8], limit: Int) -> Result<[UInt8], ReadFailure> {
+    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_RDONLY | O_NONBLOCK)
     guard descriptor >= 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
     defer { close(descriptor) }
     var bytes: [UInt8] = []

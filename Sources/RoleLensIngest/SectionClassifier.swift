@@ -9,7 +9,7 @@ public enum SectionClassifier {
       "about the role", "about this role", "about the job", "about the position",
       "about the opportunity",
     ]),
-    (.requirements, ["about you"]),
+    (.requirements, ["about you", "bring"]),
     (.legal, [
       "equal opportunit", "equal employment", "eeo", "diversity", "accommodation", "privacy",
       "disclaimer", "legal", "e-verify", "non-discrimination", "inclusion",
@@ -58,8 +58,24 @@ public enum SectionClassifier {
       || lowered.has("without regard to race") || lowered.has("regardless of race")
   }
 
-  /// Whether a line of plain text (or a bold-only paragraph) reads as a heading: short, few
-  /// words, not a sentence, and either ending in a colon, in capitals, or naming a known kind.
+  /// Whole lines that are section headings in postings (compared lowercased, without a
+  /// trailing colon).
+  static let knownHeadings: Set<String> = [
+    "responsibilities", "key responsibilities", "duties", "what you'll do", "what you will do",
+    "what you'll be doing", "the role", "your role", "about the role", "role overview", "the job",
+    "job description", "overview", "summary", "requirements", "qualifications",
+    "minimum qualifications", "basic qualifications", "preferred qualifications", "skills",
+    "experience", "what you bring", "what you'll bring", "what you will bring", "who you are",
+    "about you", "what we're looking for", "what we are looking for", "must have", "must-haves",
+    "nice to have", "nice-to-have", "bonus points", "benefits", "perks", "what we offer",
+    "compensation", "about us", "about the company", "who we are", "our mission", "equal opportunity",
+    "the team", "about the team", "your profile", "your tasks", "tasks",
+  ]
+
+  /// Whether a line of plain text (or a bold-only paragraph) reads as a heading: a short line
+  /// ending in a colon, a short line in capitals, a known heading ("Responsibilities"), or a
+  /// short Title Case line that starts by naming a kind ("Preferred Qualifications"). Ordinary
+  /// short lines ("Strong communication skills") are text.
   public static func looksLikeHeading(_ line: String) -> Bool {
     var text = line.trimmingWhitespace()
     guard !text.isEmpty, text.count <= 70 else { return false }
@@ -71,7 +87,12 @@ public enum SectionClassifier {
     if endsWithColon { return true }
     let letters = text.filter(\.isLetter)
     if letters.count >= 4 && letters.allSatisfy({ $0.isUppercase }) { return true }
-    return kind(ofHeading: text) != .general && words.count <= 6
+    let lowered = text.lowercased().replacingApostrophes()
+    if knownHeadings.contains(lowered) { return true }
+    guard words.count <= 5, !text.contains(where: \.isNumber), kind(ofHeading: text) != .general else { return false }
+    let startsWithCue = cues.contains { _, phrases in phrases.contains { lowered.hasPrefix($0) } }
+    let titleCase = words.allSatisfy { word in word.count < 4 || word.first?.isUppercase == true }
+    return startsWithCue && titleCase
   }
 }
 

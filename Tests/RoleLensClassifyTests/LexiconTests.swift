@@ -231,7 +231,7 @@ struct LexiconTests {
     #expect(problems.allSatisfy { $0.file == "several-problems.yaml" && $0.line != nil })
   }
 
-  @Test("BUG: a YAML syntax error has no line (LexiconProblem.line is nil) and a multi-line message")
+  @Test("a YAML syntax error is one problem line with the line number")
   func yamlSyntaxError() throws {
     let yaml = try String(contentsOf: TestSupport.fixture("syntax-error.yaml"), encoding: .utf8)
     let problems = Self.problems(yaml, file: "syntax-error.yaml")
@@ -253,7 +253,7 @@ struct LexiconTests {
     #expect(problems.first?.message.contains("YAML") == true)
   }
 
-  @Test("BUG: an exact duplicate phrase is a Yams duplicate-key error: no line, and the whole file in the message")
+  @Test("an exact duplicate phrase is reported at the line where it repeats")
   func exactDuplicatePhrase() throws {
     let yaml = try Self.validSource().replacingOccurrences(
       of: "      customer interviews: 1.2\n",

@@ -20,7 +20,7 @@ struct HTMLExtractionTests {
     #expect(posting.text.contains("A PRINCE2 or PMP certificate."))
   }
 
-  @Test("BUG: the h2 and the first two <li> of a list written without <ul> are dropped from the posting")
+  @Test("list items written without a <ul> stay items under their heading")
   func listItemsWithoutAListStayItems() throws {
     // "list items written without a <ul> become one line each under their heading"
     let posting = try Ingest.posting(html: try Ingest.fixtureText("malformed-posting.html"))
@@ -54,7 +54,7 @@ struct HTMLExtractionTests {
     #expect(!posting.title.contains(furniture))
   }
 
-  @Test("BUG: a bold-only <p> nested in an unclosed <li> is read as a list item, not a heading")
+  @Test("a bold-only line nested in an unclosed <li> starts a section")
   func boldLineAfterUnclosedListItemStartsASection() throws {
     // libxml2 nests everything after the unclosed "<li>Plan the weekend cutover" inside that
     // <li>; the browser still shows "Nice to have" as a bold line of its own.
@@ -97,7 +97,7 @@ struct HTMLExtractionTests {
     #expect(qualifications.text.contains("you write your own SQL queries"))
   }
 
-  @Test("BUG: the text of an unclosed cookie banner is kept as posting text")
+  @Test("an unclosed cookie banner's own text is not posting text")
   func unclosedCookieBannerTextIsDropped() throws {
     let posting = try Ingest.posting(html: try Ingest.fixtureText("cookie-banner-unclosed.html"))
     #expect(!posting.text.contains("We use cookies"))

@@ -256,7 +256,7 @@ struct InputWalkerTests {
     #expect(read.postings.first?.id == "sub folder/" + name)
   }
 
-  @Test("BUG: a file name that is not valid UTF-8 (Latin-1 bytes) is mangled to U+FFFD and reported unreadable")
+  @Test("a file name that is not valid UTF-8 is walked and read")
   func latin1FileName() throws {
     let folder = try Folder()
     // "Stellenanzeige_München.txt" as an old Latin-1 zip would extract it: ü is the byte 0xFC.

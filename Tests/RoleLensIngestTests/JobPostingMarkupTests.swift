@@ -143,7 +143,7 @@ struct JobPostingMarkupTests {
     #expect(posting.warnings.isEmpty)
   }
 
-  @Test("BUG: a plain-text JSON-LD description (lines separated by \\n) is collapsed into one paragraph")
+  @Test("a plain-text JSON-LD description keeps its lines and headings")
   func plainTextDescriptionKeepsItsLines() throws {
     let posting = try Ingest.posting(html: try Ingest.fixtureText("jsonld-plain-description.html"))
     let responsibilities = try #require(Ingest.section("Responsibilities", in: posting))
@@ -154,7 +154,7 @@ struct JobPostingMarkupTests {
     #expect(requirements.text.contains("PMP or PRINCE2 certification"))
   }
 
-  @Test("BUG: HTML entities in JSON-LD company and location are not decoded (the title's are)")
+  @Test("HTML entities in JSON-LD company and location are decoded")
   func entitiesInCompanyAndLocationAreDecoded() throws {
     let posting = try Ingest.posting(html: try Ingest.fixtureText("jsonld-plain-description.html"))
     #expect(posting.company == "Smith & Sons Distribution")

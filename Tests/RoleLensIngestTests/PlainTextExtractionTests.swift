@@ -114,7 +114,7 @@ struct PlainTextExtractionTests {
     #expect(section.text.split(separator: "\n").count == 2)
   }
 
-  @Test("BUG: short unbulleted lines that mention 'experience', 'skills'... are taken for headings and lost")
+  @Test("short unbulleted lines that mention skills or experience stay text")
   func shortUnbulletedLinesStayText() throws {
     let posting = try Ingest.posting(
       text: """

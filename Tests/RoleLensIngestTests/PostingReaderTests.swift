@@ -45,7 +45,7 @@ struct PostingReaderTests {
     #expect(try Self.skipReason(Self.read(" \n\t\r\n  \n", as: "posting.txt")) == .empty)
   }
 
-  @Test("BUG: a file holding only a UTF-8 BOM and a line break is skipped as no-text, not empty")
+  @Test("a file holding only a byte-order mark and a line break is empty")
   func byteOrderMarkOnlyFile() throws {
     // What Notepad saves for an empty document with "UTF-8 with BOM".
     #expect(

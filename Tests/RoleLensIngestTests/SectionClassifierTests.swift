@@ -47,7 +47,7 @@ struct SectionClassifierTests {
     #expect(SectionClassifier.kind(ofHeading: heading) == kind)
   }
 
-  @Test("BUG: 'What you will bring' is classified as responsibilities ('you will'), unlike 'What you'll bring'")
+  @Test("'What you will bring' names requirements, like 'What you'll bring'")
   func longFormOfWhatYoullBring() {
     #expect(SectionClassifier.kind(ofHeading: "What you will bring") == .requirements)
     #expect(SectionClassifier.kind(ofHeading: "WHAT YOU WILL BRING") == .requirements)
