@@ -83,6 +83,7 @@ private struct LexiconReader {
     var acronyms: [String: [Lexicon.AcronymReading]] = [:]
     var skills: [Lexicon.SkillCategory] = []
     var sawRoles = false
+    var rolesNode: Node?
 
     for (keyNode, value) in top {
       switch keyNode.string ?? "" {
@@ -101,6 +102,7 @@ private struct LexiconReader {
         }
       case "roles":
         sawRoles = true
+        rolesNode = keyNode
         guard let roles = value.mapping else {
           problem(value, "`roles` must be a mapping of role id to its entry")
           continue
@@ -138,7 +140,7 @@ private struct LexiconReader {
       } else if role == .other {
         roles.append(Lexicon.RoleEntry(role: .other, name: "Other", titles: [], phrases: [], negative: []))
       } else {
-        if sawRoles { problem(root, "role '\(role.rawValue)' is missing") }
+        if sawRoles { problem(rolesNode ?? root, "role '\(role.rawValue)' is missing") }
         roles.append(Lexicon.RoleEntry(role: role, name: role.rawValue, titles: [], phrases: [], negative: []))
       }
     }

@@ -176,9 +176,9 @@ struct DatasetReader {
 }
 
 /// A small RFC 4180 CSV reader: a header row, quoted fields with doubled quotes and line breaks.
-enum CSVTable {
+public enum CSVTable {
   /// Rows after the header, numbered from 1, as column -> value.
-  static func parse(_ text: String) -> DatasetReader.Rows {
+  public static func parse(_ text: String) -> [(row: Int, fields: [String: String])] {
     var records: [[String]] = []
     var record: [String] = []
     var field = ""

@@ -45,17 +45,29 @@ public struct Analysis: Sendable {
   ///   threads, serially.
   /// - Throws: `IngestError.inputNotFound` for a missing input path.
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> AnalysisReport {
+    let (walk, perFile) = try processInputs(progress: progress)
+    return try merge(walk: walk, perFile: perFile)
+  }
+
+  /// Classifies every posting of the inputs (no statistics), for `eval`.
+  func classifyAll(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PostingRecord] {
+    let (_, perFile) = try processInputs(progress: progress)
+    return perFile.compactMap { $0 }.flatMap { $0.postings.map(\.record) }
+  }
+
+  /// Walks the inputs and reads, extracts and classifies every file on `options.jobs` threads;
+  /// outcomes come back in input order.
+  func processInputs(progress: (@Sendable (Int, Int) -> Void)?) throws -> (InputWalker.Result, [ReadOutcome?]) {
     let walk = try InputWalker().walk(options.inputs)
     let files = walk.files
     var perFile = [ReadOutcome?](repeating: nil, count: files.count)
     let lock = NSLock()
-    var next = 0
-    var done = 0
     let jobs = max(1, min(options.jobs, max(files.count, 1)))
     perFile.withUnsafeMutableBufferPointer { buffer in
+      // Each slot is written by exactly one worker, and the counters only under the lock.
       nonisolated(unsafe) let slots = buffer
-      nonisolated(unsafe) var nextIndex = next
-      nonisolated(unsafe) var finished = done
+      nonisolated(unsafe) var nextIndex = 0
+      nonisolated(unsafe) var finished = 0
       DispatchQueue.concurrentPerform(iterations: jobs) { _ in
         while true {
           lock.lock()
@@ -72,9 +84,13 @@ public struct Analysis: Sendable {
           lock.unlock()
         }
       }
-      next = nextIndex
-      done = finished
     }
+    return (walk, perFile)
+  }
+
+  /// Merges per-file outcomes in input order into the report.
+  func merge(walk: InputWalker.Result, perFile: [ReadOutcome?]) throws -> AnalysisReport {
+    let files = walk.files
 
     // Merge in input order: duplicate detection, term ids and statistics are the same for any
     // number of jobs.

@@ -13,7 +13,7 @@ struct RoleLens: ParsableCommand {
       2 usage error, 3 no posting found in the inputs.
       """,
     version: Analysis.version,
-    subcommands: [Analyze.self, Classify.self, Inspect.self]
+    subcommands: [Analyze.self, Classify.self, Inspect.self, Eval.self, LexiconCommand.self]
   )
 
   /// Runs the command, mapping errors to the exit codes of DESIGN.md: argument errors exit 2

@@ -1,0 +1,151 @@
+import Testing
+
+@testable import RoleLensText
+
+/// Near-duplicate detection: the same posting saved once per city, or reposted with a new date,
+/// must be recognised; different postings must not be.
+@Suite("MinHash and near-duplicates")
+struct MinHashTests {
+  /// A realistic posting body, with the city as a parameter.
+  static func posting(city: String, company: String = "Northwind Logistics") -> [String] {
+    let text = """
+      \(company) is looking for a technical project manager to join the platform group in \(city). \
+      You will run the migration of our warehouse management system to the cloud, plan the cutover \
+      weekends with operations, and keep the vendor, the infrastructure team and the data team on one \
+      schedule. You will own the risk register, report progress to the steering committee every two \
+      weeks, and make sure every site is trained before go-live. We are looking for someone with five \
+      or more years of experience delivering technical projects with hard deadlines, who is at ease \
+      with Jira, Confluence and cloud networking, and who can explain a delay to an executive without \
+      drama. Experience in logistics or retail is a plus. The role is based in \(city), with two days \
+      a week from home.
+      """
+    return Tokenizer().tokens(text).map(\.text)
+  }
+
+  static let productPosting: [String] = Tokenizer().tokens(
+    """
+    Fabrikam builds the payment terminals used by forty thousand independent shops. As our product \
+    manager for refunds you own the roadmap, interview shop owners each week, write crisp problem \
+    statements, prioritise ruthlessly with design and engineering, and measure every launch with \
+    experiments and funnel analysis. You bring four years of product management in fintech, sharp \
+    judgment about trade-offs, and the habit of talking to customers before writing specifications.
+    """
+  ).map(\.text)
+
+  /// `tokens` with the words at `positions` replaced by distinct new words.
+  static func edited(_ tokens: [String], at positions: [Int], tag: String) -> [String] {
+    var copy = tokens
+    for position in positions { copy[position] = "\(tag)\(position)" }
+    return copy
+  }
+
+  // MARK: - Similarity
+
+  @Test("identical token lists have similarity 1")
+  func identicalSimilarity() throws {
+    let minHash = MinHash()
+    let a = try #require(minHash.signature(Self.posting(city: "Rotterdam")))
+    let b = try #require(minHash.signature(Self.posting(city: "Rotterdam")))
+    #expect(MinHash.similarity(a, b) == 1)
+  }
+
+  @Test("postings with no words in common have similarity near 0")
+  func disjointSimilarity() throws {
+    let minHash = MinHash()
+    let a = try #require(minHash.signature(Self.posting(city: "Rotterdam")))
+    let b = try #require(minHash.signature(Self.productPosting))
+    #expect(MinHash.similarity(a, b) <= 0.05)
+  }
+
+  @Test("the same posting saved for another city is a near-duplicate (similarity ≥ 0.8)")
+  func cityChangedSimilarity() throws {
+    let minHash = MinHash()
+    let a = try #require(minHash.signature(Self.posting(city: "Rotterdam")))
+    let b = try #require(minHash.signature(Self.posting(city: "Antwerp")))
+    let similarity = MinHash.similarity(a, b)
+    #expect(similarity >= 0.8)
+    #expect(similarity < 1)
+  }
+
+  @Test("a text shorter than one shingle has no signature", arguments: [0, 1, 4])
+  func tooShortHasNoSignature(count: Int) {
+    let tokens = Array(Self.posting(city: "Rotterdam").prefix(count))
+    #expect(MinHash().signature(tokens) == nil)
+  }
+
+  @Test("a text of exactly one shingle has a signature of the configured size")
+  func oneShingleHasSignature() throws {
+    let tokens = Array(Self.posting(city: "Rotterdam").prefix(5))
+    let signature = try #require(MinHash().signature(tokens))
+    #expect(signature.count == 64)
+    #expect(MinHash(size: 16, shingleLength: 3).signature(Array(tokens.prefix(3)))?.count == 16)
+  }
+
+  @Test("signatures are the same from separate MinHash instances (runs are reproducible)")
+  func deterministicAcrossInstances() {
+    let tokens = Self.posting(city: "Rotterdam")
+    let first = MinHash().signature(tokens)
+    let second = MinHash().signature(tokens)
+    #expect(first != nil)
+    #expect(first == second)
+    #expect(MinHash(size: 32).signature(tokens) == MinHash(size: 32).signature(tokens))
+  }
+
+  // MARK: - Index
+
+  @Test("the index returns nil for distinct postings and the earliest original for near-duplicates")
+  func indexFindsEarliestOriginal() throws {
+    let minHash = MinHash()
+    var index = NearDuplicateIndex()
+    let rotterdam = try #require(minHash.signature(Self.posting(city: "Rotterdam")))
+    let product = try #require(minHash.signature(Self.productPosting))
+    let antwerp = try #require(minHash.signature(Self.posting(city: "Antwerp")))
+    let ghent = try #require(minHash.signature(Self.posting(city: "Ghent")))
+    #expect(index.add(rotterdam) == nil)
+    #expect(index.add(product) == nil)
+    #expect(index.add(antwerp) == 0)
+    #expect(index.add(ghent) == 0)
+    #expect(index.add(product) == 1)
+  }
+
+  @Test("an exact repost is a duplicate of the first copy")
+  func indexExactRepost() throws {
+    let signature = try #require(MinHash().signature(Self.productPosting))
+    var index = NearDuplicateIndex()
+    #expect(index.add(signature) == nil)
+    #expect(index.add(signature) == 0)
+    #expect(index.add(signature) == 0)
+  }
+
+  @Test("a posting near a duplicate of A, and near A itself, points at A")
+  func indexChainNearBoth() throws {
+    let minHash = MinHash()
+    let a = Self.posting(city: "Rotterdam")
+    let b = Self.edited(a, at: [20], tag: "b")
+    let c = Self.edited(b, at: [60], tag: "c")
+    let signatures = try [a, b, c].map { try #require(minHash.signature($0)) }
+    try #require(MinHash.similarity(signatures[2], signatures[0]) >= 0.8)
+    var index = NearDuplicateIndex()
+    #expect(index.add(signatures[0]) == nil)
+    #expect(index.add(signatures[1]) == 0)
+    #expect(index.add(signatures[2]) == 0)
+  }
+
+  @Test(
+    "a chain C near B near A points at A, even when C alone is not near A")
+  func indexChainThroughDuplicate() throws {
+    let minHash = MinHash()
+    let a = Self.posting(city: "Rotterdam")
+    let b = Self.edited(a, at: [10, 45, 80], tag: "b")
+    let c = Self.edited(b, at: [25, 60, 95], tag: "c")
+    let signatures = try [a, b, c].map { try #require(minHash.signature($0)) }
+    // The premise: B is near A, C is near B, but C is not near A.
+    try #require(MinHash.similarity(signatures[1], signatures[0]) >= 0.8)
+    try #require(MinHash.similarity(signatures[2], signatures[1]) >= 0.8)
+    try #require(MinHash.similarity(signatures[2], signatures[0]) < 0.8)
+    var index = NearDuplicateIndex()
+    #expect(index.add(signatures[0]) == nil)
+    #expect(index.add(signatures[1]) == 0)
+    #expect(index.add(signatures[2]) == 0)
+  }
+}
