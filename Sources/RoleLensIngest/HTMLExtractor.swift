@@ -44,9 +44,14 @@ struct ExtractedPage: Sendable {
 enum HTMLExtractor {
   /// Elements whose content is never main text.
   static let droppedElements: Set<String> = [
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "button", "select",
-    "textarea", "input", "object", "embed", "canvas", "audio", "video", "head",
+    "script", "style", "template", "svg", "math", "button", "select", "textarea", "input", "head",
   ]
+
+  /// Elements whose content is fallback for what a browser shows instead; dropped like
+  /// furniture, so walked by the lenient pass (libxml2 nests a page inside an `<iframe>` or
+  /// `<object>` it thinks is unclosed). `<embed>` is not listed: it has no content, but
+  /// libxml2 may nest the rest of the page in it.
+  static let fallbackElements: Set<String> = ["noscript", "iframe", "object", "canvas", "audio", "video"]
 
   /// Elements that are page furniture when closed properly; see `isSwallowingPage`.
   static let furnitureElements: Set<String> = ["nav", "header", "footer", "aside", "form", "dialog", "menu"]
@@ -298,7 +303,8 @@ private struct BlockWalker {
     }
     guard node.isElement else { return false }
     let name = node.tagName
-    let isFurniture = HTMLExtractor.furnitureElements.contains(name) || HTMLExtractor.isBoilerplate(node)
+    let isFurniture = HTMLExtractor.furnitureElements.contains(name) || HTMLExtractor.fallbackElements.contains(name)
+      || HTMLExtractor.isBoilerplate(node)
     let isDropped = HTMLExtractor.droppedElements.contains(name) || (isFurniture && !keepFurniture)
     let isBlock = HTMLExtractor.blockElements.contains(name)
     if isDropped || isBlock { flush() }

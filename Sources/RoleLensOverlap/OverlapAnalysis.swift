@@ -63,8 +63,10 @@ public struct TermContrast: Sendable, Hashable {
 public struct RoleSimilarity: Sendable, Hashable {
   public var roleA: Role
   public var roleB: Role
-  public var cosine: Double
-  public var jaccard: Double
+  /// `nil` when either role has fewer postings than the minimum (see `note`).
+  public var cosine: Double?
+  public var jaccard: Double?
+  public var note: String
 }
 
 /// The result of the overlap stage.
@@ -84,8 +86,11 @@ public struct OverlapAnalysis: Sendable {
   /// Metric ids, in report order.
   public static let metrics = [
     "jaccard_top_terms", "weighted_jaccard", "cosine_tfidf_centroid", "jensen_shannon_divergence",
-    "skill_overlap_coefficient", "share_a_scoring_as_b", "share_b_scoring_as_a",
+    "skill_overlap_coefficient", "share_a_scoring_as_b", "share_b_scoring_as_a", "separability_auc",
   ]
+
+  /// Folds of the cross-validation behind `separability_auc`.
+  public static let folds = 5
 
   public var options: OverlapOptions
   public var skillCount: Int
@@ -132,10 +137,12 @@ public struct OverlapAnalysis: Sendable {
     for (i, a) in present.enumerated() {
       for b in present[(i + 1)...] {
         guard let pa = profiles[a], let pb = profiles[b] else { continue }
+        let enough = (byRole[a]?.count ?? 0) >= options.minimumPostings && (byRole[b]?.count ?? 0) >= options.minimumPostings
         similarities.append(
           RoleSimilarity(
-            roleA: a, roleB: b, cosine: OverlapMetrics.cosine(pa.centroid, pb.centroid),
-            jaccard: OverlapMetrics.jaccard(pa.top, pb.top)))
+            roleA: a, roleB: b, cosine: enough ? OverlapMetrics.cosine(pa.centroid, pb.centroid) : nil,
+            jaccard: enough ? OverlapMetrics.jaccard(pa.top, pb.top) : nil,
+            note: enough ? "" : "too few postings (at least \(options.minimumPostings) per role are needed)"))
       }
     }
     return OverlapResult(options: options, statistics: statistics, figures: figures, terms: terms, similarities: similarities)
@@ -224,7 +231,55 @@ public struct OverlapAnalysis: Sendable {
         OverlapMetrics.overlapCoefficient(skillShares(a), skillShares(b)),
         share(a, scoringAs: roleB),
         share(b, scoringAs: roleA),
+        separability(a: a, b: b),
       ]
+    }
+
+    /// How well body text alone tells A from B: the cross-validated AUC of a nearest-centroid
+    /// classifier (score = cosine to A's TF-IDF centroid − cosine to B's, centroids from the
+    /// other folds). 0.5 = indistinguishable, 1 = perfectly separable. A posting's fold follows
+    /// its index, so a posting drawn twice by the bootstrap never trains and tests itself.
+    func separability(a: [Int], b: [Int]) -> Double {
+      let folds = OverlapAnalysis.folds
+      func sums(_ indices: [Int]) -> (total: [Double], byFold: [[Double]], counts: [Int]) {
+        var total = [Double](repeating: 0, count: dimension)
+        var byFold = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: folds)
+        var counts = [Int](repeating: 0, count: folds)
+        for index in indices {
+          let fold = index % folds
+          counts[fold] += 1
+          for (position, weight) in weights[index] {
+            total[position] += weight
+            byFold[fold][position] += weight
+          }
+        }
+        return (total, byFold, counts)
+      }
+      let sumsA = sums(a)
+      let sumsB = sums(b)
+      func norm(_ vector: [Double]) -> Double { vector.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+      var scoresA: [Double] = []
+      var scoresB: [Double] = []
+      for fold in 0..<folds {
+        let trainA = zip(sumsA.total, sumsA.byFold[fold]).map { $0 - $1 }
+        let trainB = zip(sumsB.total, sumsB.byFold[fold]).map { $0 - $1 }
+        let normA = norm(trainA)
+        let normB = norm(trainB)
+        guard normA > 0, normB > 0 else { continue }
+        func score(_ index: Int) -> Double {
+          var dotA = 0.0
+          var dotB = 0.0
+          for (position, weight) in weights[index] {
+            dotA += weight * trainA[position]
+            dotB += weight * trainB[position]
+          }
+          // Document vectors are unit length, so these are cosines.
+          return dotA / normA - dotB / normB
+        }
+        for index in a where index % folds == fold { scoresA.append(score(index)) }
+        for index in b where index % folds == fold { scoresB.append(score(index)) }
+      }
+      return OverlapMetrics.auc(positives: scoresA, negatives: scoresB)
     }
   }
 

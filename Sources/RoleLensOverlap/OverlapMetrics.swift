@@ -112,6 +112,29 @@ public enum OverlapMetrics {
     return (delta, delta / variance.squareRoot())
   }
 
+  /// Area under the ROC curve: the probability that a random positive scores above a random
+  /// negative, ties counting half (the Mann-Whitney U statistic over n₊·n₋). 0.5 when either
+  /// side is empty.
+  ///
+  /// - Complexity: O((n₊ + n₋) log(n₊ + n₋)).
+  public static func auc(positives: [Double], negatives: [Double]) -> Double {
+    guard !positives.isEmpty, !negatives.isEmpty else { return 0.5 }
+    let all = (positives.map { ($0, true) } + negatives.map { ($0, false) }).sorted { $0.0 < $1.0 }
+    // Ranks with ties averaged.
+    var rankSumPositive = 0.0
+    var index = 0
+    while index < all.count {
+      var end = index
+      while end + 1 < all.count && all[end + 1].0 == all[index].0 { end += 1 }
+      let rank = Double(index + end) / 2 + 1
+      for k in index...end where all[k].1 { rankSumPositive += rank }
+      index = end + 1
+    }
+    let n1 = Double(positives.count)
+    let n0 = Double(negatives.count)
+    return (rankSumPositive - n1 * (n1 + 1) / 2) / (n1 * n0)
+  }
+
   /// The q-quantile (0...1) of sorted values, by linear interpolation (R's type 7).
   public static func quantile(_ sorted: [Double], _ q: Double) -> Double? {
     guard let first = sorted.first else { return nil }

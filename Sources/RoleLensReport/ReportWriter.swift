@@ -7,7 +7,7 @@ public struct ReportWriter: Sendable {
   /// The files written, in order.
   public static let files = [
     "postings.csv", "skipped.csv", "roles.csv", "overlap.csv", "terms.csv", "skills.csv",
-    "role_similarity.csv", "summary.json",
+    "role_similarity.csv", "summary.json", "report.html",
   ]
 
   public init() {}
@@ -26,6 +26,7 @@ public struct ReportWriter: Sendable {
       ("skills.csv", skillsCSV(report)),
       ("role_similarity.csv", similarityCSV(report)),
       ("summary.json", summaryJSON(report).rendered() + "\n"),
+      ("report.html", HTMLReport(report: report).render()),
     ]
     for (name, text) in contents {
       try AtomicFile.write(text, to: folder.hasSuffix("/") ? folder + name : folder + "/" + name)
@@ -119,12 +120,12 @@ public struct ReportWriter: Sendable {
   }
 
   func similarityCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["role_a", "role_b", "n_a", "n_b", "cosine", "jaccard"])
+    var csv = CSVWriter(header: ["role_a", "role_b", "n_a", "n_b", "cosine", "jaccard", "note"])
     for similarity in report.overlap.similarities {
       csv.appendRow([
         .text(similarity.roleA.rawValue), .text(similarity.roleB.rawValue),
         .integer(report.overlap.postings(similarity.roleA)), .integer(report.overlap.postings(similarity.roleB)),
-        .number(similarity.cosine), .number(similarity.jaccard),
+        .number(similarity.cosine), .number(similarity.jaccard), .text(similarity.note),
       ])
     }
     return csv.output

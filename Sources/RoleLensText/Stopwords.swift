@@ -1,4 +1,4 @@
-/// English stopwords: function words that carry no evidence of a role, left out of term
+/// Stopwords: function words that carry no evidence of a role, left out of term
 /// statistics and bigrams (phrases in the lexicon may still contain them).
 public enum Stopwords {
   public static let english: Set<String> = [
@@ -22,6 +22,17 @@ public enum Stopwords {
     "including", "e.g", "i.e", "etc", "within", "without", "among", "s", "t",
   ]
 
+  /// Function words of Spanish, Portuguese, French and German (diacritics folded, as tokens
+  /// are), so postings in those languages do not fill term lists with "de", "la", "und".
+  public static let european: Set<String> = [
+    "de", "la", "el", "los", "las", "del", "en", "con", "que", "por", "para", "una", "un", "y", "o",
+    "al", "lo", "se", "su", "sus", "es", "como", "mas", "sin", "sobre", "entre", "e", "da", "do",
+    "das", "dos", "em", "na", "no", "nos", "uma", "com", "ou", "le", "les", "des", "du", "et",
+    "est", "pour", "dans", "sur", "avec", "au", "aux", "ce", "cette", "qui", "vous", "nous",
+    "der", "die", "das", "und", "mit", "fur", "von", "zu", "den", "dem", "ein", "eine", "ist",
+    "im", "auf", "sie", "wir", "oder", "bei", "als", "auch", "nicht",
+  ]
+
   /// Whether `word` is a stopword.
-  public static func contains(_ word: String) -> Bool { english.contains(word) }
+  public static func contains(_ word: String) -> Bool { english.contains(word) || european.contains(word) }
 }

@@ -6,6 +6,7 @@ import _RoleLensTestSupport
 @Suite("rolelens analyze, end to end")
 struct AnalyzeCommandTests {
   static let reportFiles = [
+    "report.html",
     "postings.csv", "skipped.csv", "roles.csv", "overlap.csv", "terms.csv", "skills.csv",
     "role_similarity.csv", "summary.json",
   ]

@@ -212,4 +212,14 @@ struct OverlapMetricsTests {
     #expect(abs(delta) < 1e-12)
     #expect(abs(z) < 1e-12)
   }
+
+  @Test("AUC is the share of positive-negative pairs ordered correctly, ties counting half")
+  func areaUnderCurve() {
+    // Pairs (p, n): 0.9>0.5, 0.9>0.3, 0.8>0.5, 0.8>0.3, 0.4<0.5, 0.4>0.3: 5 of 6.
+    #expect(abs(OverlapMetrics.auc(positives: [0.9, 0.8, 0.4], negatives: [0.5, 0.3]) - 5.0 / 6.0) < 1e-12)
+    // One tie and one win: (0.5 vs 0.5) counts half, (0.5 > 0.1) one: 1.5 of 2.
+    #expect(abs(OverlapMetrics.auc(positives: [0.5], negatives: [0.5, 0.1]) - 0.75) < 1e-12)
+    #expect(OverlapMetrics.auc(positives: [], negatives: [1]) == 0.5)
+    #expect(OverlapMetrics.auc(positives: [0.1, 0.2], negatives: [0.3, 0.4]) == 0)
+  }
 }

@@ -55,7 +55,7 @@ private func sampleReport() throws -> AnalysisReport {
       TermContrast(term: "roadmap", countA: 1, countB: 8, documentsA: 1, documentsB: 6, logOdds: -1.5, z: -1.96),
     ],
     similarities: [
-      RoleSimilarity(roleA: .technicalProjectManager, roleB: .productManager, cosine: 0.8125, jaccard: 0.5)
+      RoleSimilarity(roleA: .technicalProjectManager, roleB: .productManager, cosine: 0.8125, jaccard: 0.5, note: "")
     ])
   return AnalysisReport(
     records: records,
@@ -103,8 +103,8 @@ struct ReportWriterTests {
   @Test("role_similarity.csv has one row per pair with the pair's posting counts")
   func similarityCSV() throws {
     let expected = """
-      role_a,role_b,n_a,n_b,cosine,jaccard
-      technical-project-manager,product-manager,6,7,0.8125,0.5000
+      role_a,role_b,n_a,n_b,cosine,jaccard,note
+      technical-project-manager,product-manager,6,7,0.8125,0.5000,
 
       """
     #expect(ReportWriter().similarityCSV(try sampleReport()) == expected)

@@ -1,0 +1,239 @@
+import RoleLensClassify
+import RoleLensOverlap
+
+/// `report.html`: one self-contained page (inline CSS and SVG, no script, no network) with the
+/// headline answer, the figures with their intervals, distinctive terms, skills side by side
+/// and the role-similarity heatmap. Numbers are formatted exactly as in the CSV files.
+struct HTMLReport {
+  let report: AnalysisReport
+
+  var overlap: OverlapResult { report.overlap }
+  var roleA: Role { overlap.options.roleA }
+  var roleB: Role { overlap.options.roleB }
+
+  func render() -> String {
+    var html = """
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+      <meta charset="utf-8">
+      <title>rolelens: \(escape(name(roleA))) vs \(escape(name(roleB)))</title>
+      <style>
+      body { font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1d2330; max-width: 980px; margin: 2em auto; padding: 0 1em; }
+      h1 { font-size: 1.6em; margin-bottom: .2em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #d8dce4; padding-bottom: .2em; }
+      .lead { font-size: 1.1em; background: #f3f6fb; border-left: 4px solid #3b6fd4; padding: .8em 1em; }
+      table { border-collapse: collapse; margin: .5em 0; } th, td { padding: .25em .7em; text-align: left; border-bottom: 1px solid #e6e9ef; }
+      td.num { text-align: right; font-variant-numeric: tabular-nums; } .note { color: #6b7385; font-size: .9em; }
+      .a { fill: #3b6fd4; } .b { fill: #d9822b; } svg text { font-size: 12px; fill: #1d2330; }
+      footer { margin-top: 3em; color: #6b7385; font-size: .85em; }
+      </style>
+      </head>
+      <body>
+      <h1>\(escape(name(roleA))) vs \(escape(name(roleB)))</h1>
+      <p class="note">\(report.records.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; \(report.duplicateCount) duplicates \(report.run.includeDuplicates ? "included" : "left out of the statistics").</p>
+      <p class="lead">\(headline())</p>
+
+      """
+    html += figuresSection()
+    html += termsSection()
+    html += skillsSection()
+    html += heatmapSection()
+    html += rolesSection()
+    html += """
+      <footer>rolelens \(escape(report.run.toolVersion)) · lexicon \(escape(report.run.lexiconHash)) · seed \(report.run.seed) · \(overlap.options.replicates) bootstrap replicates · top \(overlap.options.topK) terms · figures need at least \(overlap.options.minimumPostings) postings per role</footer>
+      </body>
+      </html>
+
+      """
+    return html
+  }
+
+  // MARK: - Sections
+
+  func headline() -> String {
+    let nA = overlap.postings(roleA)
+    let nB = overlap.postings(roleB)
+    guard let cosine = overlap.figure("cosine_tfidf_centroid"), let value = cosine.value else {
+      return "Too few postings to compare: \(nA) \(escape(name(roleA))) and \(nB) \(escape(name(roleB))) postings; at least \(overlap.options.minimumPostings) of each are needed."
+    }
+    var sentence = "The vocabularies of \(nA) \(escape(name(roleA))) and \(nB) \(escape(name(roleB))) postings have a TF-IDF centroid cosine of <b>\(number(value))</b>\(interval(cosine))"
+    if let jaccard = overlap.figure("jaccard_top_terms"), let v = jaccard.value {
+      sentence += "; their top \(overlap.options.topK) terms overlap with Jaccard <b>\(number(v))</b>\(interval(jaccard))"
+    }
+    if let auc = overlap.figure("separability_auc"), let v = auc.value {
+      let verdict = v >= 0.9 ? "easily" : (v >= 0.75 ? "fairly well" : (v >= 0.6 ? "only weakly" : "hardly"))
+      sentence += ". Body text alone tells them apart \(verdict): cross-validated AUC <b>\(number(v))</b>\(interval(auc)) (0.5 = indistinguishable)"
+    }
+    if let share = overlap.figure("share_a_scoring_as_b"), let v = share.value {
+      sentence += ". \(percent(v)) of \(escape(name(roleA))) postings also score as \(escape(name(roleB)))"
+      if let back = overlap.figure("share_b_scoring_as_a"), let w = back.value {
+        sentence += ", and \(percent(w)) the other way"
+      }
+    }
+    return sentence + "."
+  }
+
+  func figuresSection() -> String {
+    var rows = ""
+    for figure in overlap.figures {
+      let value = figure.value.map(number) ?? "–"
+      let low = figure.ciLow.map(number) ?? ""
+      let high = figure.ciHigh.map(number) ?? ""
+      rows += "<tr><td>\(escape(figure.metric))</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"note\">\(escape(figure.note))</td></tr>\n"
+    }
+    return """
+      <h2>Overlap figures</h2>
+      <table><tr><th>metric</th><th>value</th><th>95% CI low</th><th>95% CI high</th><th>note</th></tr>
+      \(rows)</table>
+      <p class="note">Same numbers as overlap.csv. Similarities (Jaccard, cosine, skill overlap) are 1 for identical roles; Jensen-Shannon divergence is 0 for identical vocabularies; separability AUC is 0.5 when the roles cannot be told apart.</p>
+
+      """
+  }
+
+  /// A diverging bar chart of the terms most typical of each side (log-odds z-scores).
+  func termsSection() -> String {
+    let positive = overlap.terms.filter { $0.z > 0 }.prefix(15)
+    let negative = overlap.terms.reversed().filter { $0.z < 0 }.prefix(15)
+    let terms = Array(positive) + Array(negative.reversed())
+    guard !terms.isEmpty else { return "<h2>Distinctive terms</h2><p class=\"note\">No terms to compare.</p>\n" }
+    let maximum = terms.map { abs($0.z) }.max() ?? 1
+    let rowHeight = 18.0
+    let width = 760.0
+    let center = width / 2
+    let scale = (center - 150) / max(maximum, 1e-9)
+    var svg = ""
+    for (index, term) in terms.enumerated() {
+      let y = Double(index) * rowHeight + 20
+      let length = abs(term.z) * scale
+      let x = term.z >= 0 ? center : center - length
+      svg += "<rect class=\"\(term.z >= 0 ? "a" : "b")\" x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(length))\" height=\"\(fixed(rowHeight - 4))\"><title>\(escape(term.term)): z \(number(term.z))</title></rect>"
+      let labelX = term.z >= 0 ? center - 6 : center + 6
+      svg += "<text x=\"\(fixed(labelX))\" y=\"\(fixed(y + 12))\" text-anchor=\"\(term.z >= 0 ? "end" : "start")\">\(escape(term.term)) (\(CSVWriter.format(term.z, decimals: 1)))</text>\n"
+    }
+    let height = Double(terms.count) * rowHeight + 30
+    return """
+      <h2>Distinctive terms</h2>
+      <p class="note">Log-odds ratio with informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), z-scores: <span style="color:#3b6fd4">more typical of \(escape(name(roleA)))</span> to the right, <span style="color:#d9822b">more typical of \(escape(name(roleB)))</span> to the left. All terms in terms.csv.</p>
+      <svg width="\(fixed(width))" height="\(fixed(height))" viewBox="0 0 \(fixed(width)) \(fixed(height))" role="img" aria-label="distinctive terms">
+      <line x1="\(fixed(center))" y1="10" x2="\(fixed(center))" y2="\(fixed(height - 5))" stroke="#8a93a6"/>
+      \(svg)</svg>
+
+      """
+  }
+
+  /// Skill prevalence of both roles, side by side.
+  func skillsSection() -> String {
+    guard let statsA = overlap.statistics[roleA], let statsB = overlap.statistics[roleB], statsA.postings > 0, statsB.postings > 0
+    else { return "" }
+    let skills = report.lexicon.skills
+    let rowHeight = 34.0
+    let labelWidth = 220.0
+    let barWidth = 480.0
+    var svg = ""
+    for (index, skill) in skills.enumerated() {
+      let y = Double(index) * rowHeight + 10
+      let shareA = Double(statsA.skillPostings[index] ?? 0) / Double(statsA.postings)
+      let shareB = Double(statsB.skillPostings[index] ?? 0) / Double(statsB.postings)
+      svg += "<text x=\"0\" y=\"\(fixed(y + 20))\">\(escape(skill.name))</text>"
+      svg += "<rect class=\"a\" x=\"\(fixed(labelWidth))\" y=\"\(fixed(y + 2))\" width=\"\(fixed(shareA * barWidth))\" height=\"13\"><title>\(escape(name(roleA))): \(number(shareA))</title></rect>"
+      svg += "<text x=\"\(fixed(labelWidth + shareA * barWidth + 4))\" y=\"\(fixed(y + 13))\">\(percent(shareA))</text>"
+      svg += "<rect class=\"b\" x=\"\(fixed(labelWidth))\" y=\"\(fixed(y + 16))\" width=\"\(fixed(shareB * barWidth))\" height=\"13\"><title>\(escape(name(roleB))): \(number(shareB))</title></rect>"
+      svg += "<text x=\"\(fixed(labelWidth + shareB * barWidth + 4))\" y=\"\(fixed(y + 27))\">\(percent(shareB))</text>\n"
+    }
+    let height = Double(skills.count) * rowHeight + 20
+    return """
+      <h2>Skills mentioned</h2>
+      <p class="note">Share of postings mentioning each skill category of the lexicon: <span style="color:#3b6fd4">\(escape(name(roleA)))</span> (n=\(statsA.postings)) above, <span style="color:#d9822b">\(escape(name(roleB)))</span> (n=\(statsB.postings)) below. All roles in skills.csv.</p>
+      <svg width="780" height="\(fixed(height))" viewBox="0 0 780 \(fixed(height))" role="img" aria-label="skills">
+      \(svg)</svg>
+
+      """
+  }
+
+  /// Cosine similarity of every pair of roles with enough postings, as a heatmap.
+  func heatmapSection() -> String {
+    let roles = Role.allCases.filter { overlap.postings($0) >= overlap.options.minimumPostings }
+    guard roles.count >= 2 else { return "" }
+    var cosine: [Set<Role>: Double] = [:]
+    for similarity in overlap.similarities {
+      if let value = similarity.cosine { cosine[[similarity.roleA, similarity.roleB]] = value }
+    }
+    let cell = 58.0
+    let left = 200.0
+    let top = 10.0
+    var svg = ""
+    for (row, a) in roles.enumerated() {
+      svg += "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(top + Double(row) * cell + cell / 2 + 4))\" text-anchor=\"end\">\(escape(a.rawValue))</text>"
+      for (column, b) in roles.enumerated() {
+        let x = left + Double(column) * cell
+        let y = top + Double(row) * cell
+        if a == b {
+          svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#eef0f4\"/>"
+          continue
+        }
+        let value = cosine[[a, b]] ?? 0
+        let lightness = 95 - value * 55
+        svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"hsl(218,65%,\(fixed(lightness))%)\"><title>\(escape(a.rawValue)) / \(escape(b.rawValue)): cosine \(number(value))</title></rect>"
+        svg += "<text x=\"\(fixed(x + cell / 2 - 1))\" y=\"\(fixed(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(value > 0.55 ? "#fff" : "#1d2330")\">\(CSVWriter.format(value, decimals: 2))</text>"
+      }
+      svg += "\n"
+    }
+    for (column, b) in roles.enumerated() {
+      let x = left + Double(column) * cell + cell / 2
+      let y = top + Double(roles.count) * cell + 8
+      svg += "<text transform=\"translate(\(fixed(x)),\(fixed(y))) rotate(40)\" text-anchor=\"start\">\(escape(b.rawValue))</text>"
+    }
+    let size = left + Double(roles.count) * cell + 40
+    let height = top + Double(roles.count) * cell + 150
+    return """
+      <h2>How similar all roles are</h2>
+      <p class="note">Cosine of TF-IDF centroids for every pair of roles with at least \(overlap.options.minimumPostings) postings (darker = more alike); role_similarity.csv has the four-decimal values and Jaccard of top terms.</p>
+      <svg width="\(fixed(size))" height="\(fixed(height))" viewBox="0 0 \(fixed(size)) \(fixed(height))" role="img" aria-label="role similarity">
+      \(svg)</svg>
+
+      """
+  }
+
+  func rolesSection() -> String {
+    let total = report.records.count
+    var rows = ""
+    for role in Role.allCases {
+      let records = report.postings(of: role)
+      guard !records.isEmpty else { continue }
+      let share = total == 0 ? 0 : Double(records.count) / Double(total)
+      rows += "<tr><td>\(escape(role.rawValue))</td><td class=\"num\">\(records.count)</td><td class=\"num\">\(number(share))</td><td class=\"num\">\(records.filter(\.classification.needsReview).count)</td></tr>\n"
+    }
+    return """
+      <h2>Postings per role</h2>
+      <table><tr><th>role</th><th>postings</th><th>share</th><th>needs review</th></tr>
+      \(rows)</table>
+
+      """
+  }
+
+  // MARK: - Formatting
+
+  func name(_ role: Role) -> String { report.lexicon.entry(role).name.lowercased() }
+  func number(_ value: Double) -> String { CSVWriter.format(value, decimals: 4) }
+  func fixed(_ value: Double) -> String { CSVWriter.format(value, decimals: 1) }
+  func percent(_ value: Double) -> String { CSVWriter.format(value * 100, decimals: 0) + "%" }
+
+  func interval(_ figure: OverlapFigure) -> String {
+    guard let low = figure.ciLow, let high = figure.ciHigh else { return "" }
+    return " (95% CI \(number(low))–\(number(high)))"
+  }
+
+  func escape(_ text: String) -> String {
+    var result = ""
+    for character in text {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"": result += "&quot;"
+      default: result.append(character)
+      }
+    }
+    return result
+  }
+}
