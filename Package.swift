@@ -53,7 +53,7 @@ let package = Package(
     .target(name: "_RoleLensTestSupport", path: "Tests/_RoleLensTestSupport"),
     // Fixtures are read from the source tree (TestSupport.fixture), not bundled.
     .testTarget(
-      name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "_RoleLensTestSupport"],
+      name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "CZlib", "_RoleLensTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText"]),
     .testTarget(
@@ -63,6 +63,6 @@ let package = Package(
     .testTarget(
       name: "RoleLensReportTests", dependencies: ["RoleLensReport", "_RoleLensTestSupport"]),
     .testTarget(
-      name: "RoleLensCLITests", dependencies: ["RoleLensKit", "_RoleLensTestSupport"]),
+      name: "RoleLensCLITests", dependencies: ["RoleLensKit", "CZlib", "_RoleLensTestSupport"]),
   ]
 )

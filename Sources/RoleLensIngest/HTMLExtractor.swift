@@ -15,7 +15,9 @@ struct TextBlock: Hashable, Sendable {
   /// Characters of `text` inside `<b>`/`<strong>`.
   var boldCharacters: Int
 
-  var linkDensity: Double { text.isEmpty ? 0 : Double(linkCharacters) / Double(text.count) }
+  /// Length in Unicode scalars (counting graphemes would cost far more on every block).
+  var length: Int { text.unicodeScalars.count }
+  var linkDensity: Double { text.isEmpty ? 0 : Double(linkCharacters) / Double(length) }
   var isHeading: Bool { if case .heading = kind { return true } else { return false } }
 }
 
@@ -44,14 +46,15 @@ struct ExtractedPage: Sendable {
 enum HTMLExtractor {
   /// Elements whose content is never main text.
   static let droppedElements: Set<String> = [
-    "script", "style", "template", "svg", "math", "button", "select", "textarea", "input", "head",
+    "script", "style", "noscript", "template", "svg", "math", "button", "select", "textarea", "input",
+    "head",
   ]
 
   /// Elements whose content is fallback for what a browser shows instead; dropped like
   /// furniture, so walked by the lenient pass (libxml2 nests a page inside an `<iframe>` or
   /// `<object>` it thinks is unclosed). `<embed>` is not listed: it has no content, but
   /// libxml2 may nest the rest of the page in it.
-  static let fallbackElements: Set<String> = ["noscript", "iframe", "object", "canvas", "audio", "video"]
+  static let fallbackElements: Set<String> = ["iframe", "object", "canvas", "audio", "video"]
 
   /// Elements that are page furniture when closed properly; see `isSwallowingPage`.
   static let furnitureElements: Set<String> = ["nav", "header", "footer", "aside", "form", "dialog", "menu"]
@@ -106,11 +109,11 @@ enum HTMLExtractor {
       // A broken page can hide the posting inside furniture (an unclosed
       // `<div class="cookie-banner">` swallows everything after it; ASP.NET wraps pages in a
       // `<form>`). When dropping furniture leaves next to nothing, walk again keeping it.
-      if main.reduce(0, { $0 + $1.text.count }) < minimumMainText {
+      if main.reduce(0, { $0 + $1.length }) < minimumMainText {
         var lenient = BlockWalker(keepFurniture: true)
         lenient.walk(root)
         let lenientMain = selectMainContent ? lenient.mainContent() : lenient.blocks
-        if lenientMain.reduce(0, { $0 + $1.text.count }) > main.reduce(0, { $0 + $1.text.count }) {
+        if lenientMain.reduce(0, { $0 + $1.length }) > main.reduce(0, { $0 + $1.length }) {
           walker = lenient
           main = lenientMain
         }
@@ -296,7 +299,7 @@ private struct BlockWalker {
     if node.isText {
       let text = node.textContent
       buffer += text
-      let count = text.count
+      let count = text.unicodeScalars.count
       if linkDepth > 0 { bufferLinkCharacters += count }
       if boldDepth > 0 { bufferBoldCharacters += count }
       return false
@@ -370,12 +373,13 @@ private struct BlockWalker {
     let text = normalizeSpace(buffer)
     guard !text.isEmpty else { return }
     if let owner = stack.last, owner.isFurniture { return }
+    let length = text.unicodeScalars.count
     let block = TextBlock(
-      kind: bufferKind, text: text, linkCharacters: min(bufferLinkCharacters, text.count),
-      boldCharacters: min(bufferBoldCharacters, text.count))
+      kind: bufferKind, text: text, linkCharacters: min(bufferLinkCharacters, length),
+      boldCharacters: min(bufferBoldCharacters, length))
     blocks.append(block)
     guard let owner = stack.indices.last else { return }
-    stack[owner].characters += block.text.count
+    stack[owner].characters += length
     stack[owner].linkCharacters += block.linkCharacters
     let value = Self.value(of: block)
     guard value > 0 else { return }
@@ -413,10 +417,11 @@ private struct BlockWalker {
   /// Short fragments ("Apply now", "Share") and headings score nothing; list items count from
   /// 10 characters, since responsibilities are often terse bullets.
   static func value(of block: TextBlock) -> Double {
-    let length = block.text.count
     if block.isHeading { return 0 }
+    let length = block.length
     if length < (block.kind == .listItem ? 10 : 25) { return 0 }
-    let commas = block.text.reduce(0) { $0 + ($1 == "," || $1 == "，" || $1 == "、" ? 1 : 0) }
+    var commas = 0
+    for scalar in block.text.unicodeScalars where scalar == "," || scalar == "，" || scalar == "、" { commas += 1 }
     return 1 + Double(commas) + min(Double(length / 100), 3)
   }
 
@@ -527,21 +532,46 @@ private struct BlockWalker {
   }
 }
 
-/// Collapses runs of white space (including non-breaking spaces) to one space and trims.
+/// Collapses runs of white space (including non-breaking and other Unicode spaces) to one
+/// space and trims.
+///
+/// - Complexity: O(n), on the UTF-8 bytes (this runs on every block of every page).
 func normalizeSpace(_ text: String) -> String {
-  var result = ""
-  result.reserveCapacity(text.utf8.count)
-  var pendingSpace = false
-  for scalar in text.unicodeScalars {
-    if scalar.properties.isWhitespace || scalar == "\u{00A0}" || scalar == "\u{200B}" || scalar == "\u{FEFF}" {
-      pendingSpace = true
-      continue
+  var copy = text
+  return copy.withUTF8 { bytes -> String in
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.count)
+    var pendingSpace = false
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      // The width of a white-space character starting here, or 0.
+      var space = 0
+      switch byte {
+      case 0x20, 0x0A, 0x09, 0x0D, 0x0B, 0x0C: space = 1
+      case 0xC2 where index + 1 < count && (bytes[index + 1] == 0xA0 || bytes[index + 1] == 0x85): space = 2
+      case 0xE2 where index + 2 < count:
+        let b1 = bytes[index + 1]
+        let b2 = bytes[index + 2]
+        if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) { space = 3 }
+      case 0xE3 where index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80: space = 3
+      case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF: space = 3
+      case 0xE1 where index + 2 < count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80: space = 3
+      default: space = 0
+      }
+      if space > 0 {
+        pendingSpace = true
+        index += space
+        continue
+      }
+      if pendingSpace && !output.isEmpty { output.append(0x20) }
+      pendingSpace = false
+      output.append(byte)
+      index += 1
     }
-    if pendingSpace && !result.isEmpty { result.unicodeScalars.append(" ") }
-    pendingSpace = false
-    result.unicodeScalars.append(scalar)
+    return String(decoding: output, as: UTF8.self)
   }
-  return result
 }
 
 extension String {

@@ -100,7 +100,14 @@ public struct InputWalker: Sendable {
         result.skipped.append(SkippedInput(path: path, reason: .unreadable, detail: systemError()))
         return
       }
-      for entry in entries where !entry.name.hasPrefix(".") && !ignoredNames.contains(entry.name) {
+      for entry in entries where !ignoredNames.contains(entry.name) {
+        if entry.name.hasPrefix(".") {
+          // Reported, not read: hidden entries are tool files (.git, .DS_Store), and a hidden
+          // folder is listed once rather than walked.
+          let hiddenPath = path.hasSuffix("/") ? path + entry.name : path + "/" + entry.name
+          result.skipped.append(SkippedInput(path: hiddenPath, reason: .hidden, detail: "hidden (name starts with '.'); not read"))
+          continue
+        }
         let separator = bytes.last == UInt8(ascii: "/") ? [] : [UInt8(ascii: "/")]
         let childPath = path.hasSuffix("/") ? path + entry.name : path + "/" + entry.name
         let childRelative = isRoot ? entry.name : relative + "/" + entry.name

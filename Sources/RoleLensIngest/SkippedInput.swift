@@ -16,6 +16,8 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case badLink = "bad-link"
   /// A FIFO, socket or device: never opened, since reading one could block.
   case specialFile = "special-file"
+  /// A hidden file or folder (name starting with "."), not read: `.git`, `.DS_Store`.
+  case hidden
   /// A dataset row that could not be turned into a posting.
   case badRow = "bad-row"
   /// A compressed or structured file whose content is broken (a `.gz` that is not gzip, a

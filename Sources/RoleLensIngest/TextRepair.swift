@@ -20,8 +20,7 @@ public enum TextRepair {
   /// - Returns: The text and the number of sequences repaired.
   /// - Complexity: O(n).
   public static func repairMojibake(_ text: String) -> (text: String, repairs: Int) {
-    // Fast path: mojibake needs a lead character (U+00C2...U+00F4 as Latin-1).
-    guard text.unicodeScalars.contains(where: { $0.value >= 0xC2 && $0.value <= 0xF4 }) else { return (text, 0) }
+    guard mayContainMojibake(text) else { return (text, 0) }
     var result = String.UnicodeScalarView()
     var repairs = 0
     let scalars = Array(text.unicodeScalars)
@@ -54,6 +53,30 @@ public enum TextRepair {
       }
     }
     return (String(result), repairs)
+  }
+
+  /// Whether `text` may hold mojibake: a lead character U+00C2...U+00F4 (UTF-8 `C3 82`...`C3 B4`)
+  /// directly followed by a character that a misread continuation byte becomes: U+0080...U+00BF
+  /// (`C2 xx`) or a Windows-1252 special (`C5`, `C6`, `CB` or `E2` lead bytes). A byte scan, so
+  /// clean text, including text with ordinary accents, costs one cheap pass.
+  static func mayContainMojibake(_ text: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { bytes in
+      guard bytes.count >= 4 else { return false }
+      var index = 0
+      let end = bytes.count - 2
+      while index < end {
+        if bytes[index] == 0xC3 {
+          let second = bytes[index + 1]
+          if second >= 0x82 && second <= 0xB4 {
+            let next = bytes[index + 2]
+            if next == 0xC2 || next == 0xC5 || next == 0xC6 || next == 0xCB || next == 0xE2 { return true }
+          }
+        }
+        index += 1
+      }
+      return false
+    }
   }
 
   /// Named entities decoded by `decodeEntities` (the ones found in scraped titles and text).

@@ -41,69 +41,98 @@ public struct Analysis: Sendable {
 
   /// Runs the analysis.
   ///
+  /// Files are processed on `options.jobs` threads and merged in input order as soon as they
+  /// are done, so only a posting's compact statistics outlive its processing: memory grows with
+  /// the number of postings' term vectors, not with the size of their text.
+  ///
   /// - Parameter progress: Called with (files done, files total) as files finish, from worker
   ///   threads, serially.
   /// - Throws: `IngestError.inputNotFound` for a missing input path.
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> AnalysisReport {
-    let (walk, perFile) = try processInputs(progress: progress)
-    return try merge(walk: walk, perFile: perFile)
+    var merger = Merger(includeDuplicates: options.includeDuplicates, scorer: scorer)
+    let walk = try processInputs(progress: progress) { merger.add($0) }
+    var skipped = walk.skipped + merger.skipped
+    skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
+    let overlap = OverlapAnalysis(options: options.overlap, skillCount: lexicon.skills.count)
+      .run(merger.documents, vocabulary: merger.vocabulary)
+    let run = RunInfo(
+      toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
+      inputFiles: walk.files.count + walk.skipped.count, includeDuplicates: options.includeDuplicates)
+    return AnalysisReport(
+      records: merger.records, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: merger.facts)
   }
 
   /// Classifies every posting of the inputs (no statistics), for `eval`.
   func classifyAll(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PostingRecord] {
-    let (_, perFile) = try processInputs(progress: progress)
-    return perFile.compactMap { $0 }.flatMap { $0.postings.map(\.record) }
+    var records: [PostingRecord] = []
+    _ = try processInputs(progress: progress) { outcome in records += outcome.postings.map(\.record) }
+    return records
   }
 
-  /// Walks the inputs and reads, extracts and classifies every file on `options.jobs` threads;
-  /// outcomes come back in input order.
-  func processInputs(progress: (@Sendable (Int, Int) -> Void)?) throws -> (InputWalker.Result, [ReadOutcome?]) {
+  /// Walks the inputs and reads, extracts and classifies every file on `options.jobs` threads,
+  /// handing each file's outcome to `consume` in input order (a reorder buffer holds the files
+  /// that finish early).
+  func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void) throws
+    -> InputWalker.Result
+  {
     let walk = try InputWalker().walk(options.inputs)
     let files = walk.files
-    var perFile = [ReadOutcome?](repeating: nil, count: files.count)
+    var pending = [ReadOutcome?](repeating: nil, count: files.count)
     let lock = NSLock()
     let jobs = max(1, min(options.jobs, max(files.count, 1)))
-    perFile.withUnsafeMutableBufferPointer { buffer in
-      // Each slot is written by exactly one worker, and the counters only under the lock.
-      nonisolated(unsafe) let slots = buffer
-      nonisolated(unsafe) var nextIndex = 0
-      nonisolated(unsafe) var finished = 0
-      DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-        while true {
-          lock.lock()
-          let index = nextIndex
-          nextIndex += 1
-          lock.unlock()
-          guard index < files.count else { return }
-          let outcome = process(files[index])
-          lock.lock()
-          slots[index] = outcome
-          finished += 1
-          let count = finished
-          progress?(count, files.count)
-          lock.unlock()
+    withoutActuallyEscaping(consume) { consume in
+      pending.withUnsafeMutableBufferPointer { buffer in
+        // Slots, counters and `consume` are touched only under the lock.
+        nonisolated(unsafe) let slots = buffer
+        nonisolated(unsafe) let consume = consume
+        nonisolated(unsafe) var nextIndex = 0
+        nonisolated(unsafe) var finished = 0
+        nonisolated(unsafe) var cursor = 0
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+          while true {
+            lock.lock()
+            let index = nextIndex
+            nextIndex += 1
+            lock.unlock()
+            guard index < files.count else { return }
+            let outcome = process(files[index])
+            lock.lock()
+            slots[index] = outcome
+            finished += 1
+            progress?(finished, files.count)
+            while cursor < files.count, let ready = slots[cursor] {
+              slots[cursor] = nil
+              consume(ready)
+              cursor += 1
+            }
+            lock.unlock()
+          }
         }
       }
     }
-    return (walk, perFile)
+    return walk
   }
 
-  /// Merges per-file outcomes in input order into the report.
-  func merge(walk: InputWalker.Result, perFile: [ReadOutcome?]) throws -> AnalysisReport {
-    let files = walk.files
-
-    // Merge in input order: duplicate detection, term ids and statistics are the same for any
-    // number of jobs.
+  /// Accumulates outcomes in input order: duplicate detection, term ids and statistics are
+  /// therefore the same for any number of jobs.
+  struct Merger {
+    let includeDuplicates: Bool
+    let scorer: Scorer
     var records: [PostingRecord] = []
-    var skipped = walk.skipped
+    var skipped: [SkippedInput] = []
     var documents: [OverlapDocument] = []
     var vocabulary = Vocabulary()
-    var firstByFingerprint: [UInt64: String] = [:]
-    var nearDuplicates = NearDuplicateIndex()
-    var signatureOwners: [String] = []
     var facts = IngestSummary()
-    for outcome in perFile {
-      guard let outcome else { continue }
+    private var firstByFingerprint: [UInt64: String] = [:]
+    private var nearDuplicates = NearDuplicateIndex()
+    private var signatureOwners: [String] = []
+
+    init(includeDuplicates: Bool, scorer: Scorer) {
+      self.includeDuplicates = includeDuplicates
+      self.scorer = scorer
+    }
+
+    mutating func add(_ outcome: ReadOutcome) {
       skipped += outcome.skipped
       for var processed in outcome.postings {
         if let signature = processed.signature {
@@ -118,7 +147,7 @@ public struct Analysis: Sendable {
         }
         facts.add(processed.facts)
         records.append(processed.record)
-        guard processed.record.duplicateOf == nil || options.includeDuplicates else { continue }
+        guard processed.record.duplicateOf == nil || includeDuplicates else { continue }
         let classification = processed.record.classification
         documents.append(
           OverlapDocument(
@@ -127,13 +156,6 @@ public struct Analysis: Sendable {
             scoresAs: Role.allCases.filter { $0 != .other && scorer.scoresAs(classification, $0) }))
       }
     }
-    skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
-
-    let overlap = OverlapAnalysis(options: options.overlap, skillCount: lexicon.skills.count).run(documents, vocabulary: vocabulary)
-    let run = RunInfo(
-      toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
-      inputFiles: files.count + walk.skipped.count, includeDuplicates: options.includeDuplicates)
-    return AnalysisReport(records: records, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: facts)
   }
 
   struct ReadOutcome: Sendable {

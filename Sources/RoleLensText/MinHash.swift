@@ -104,9 +104,9 @@ public struct NearDuplicateIndex: Sendable {
     }
     signatures.append(signature)
     originals.append(best ?? index)
-    if best == nil {
-      for (band, key) in keys.enumerated() { buckets[band][key, default: []].append(index) }
-    }
+    // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
+    // original through it.
+    for (band, key) in keys.enumerated() { buckets[band][key, default: []].append(index) }
     return best
   }
 }

@@ -11,7 +11,8 @@ enum ShingleScore {
   /// Python's `\w` on `str`: letters (Lu, Ll, Lt, Lm, Lo), numbers (Nd, Nl, No) and `_`.
   static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.properties.generalCategory {
-    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber,
+    case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+      .decimalNumber,
       .letterNumber, .otherNumber:
       return true
     default:
@@ -79,7 +80,9 @@ enum ShingleScore {
 
   /// Mean precision over pages with tp + fp > 0, mean recall over pages with tp + fn > 0, and
   /// F1 of the two means.
-  static func score(_ pages: [(truth: String, predicted: String)]) -> (f1: Double, precision: Double, recall: Double) {
+  static func score(_ pages: [(truth: String, predicted: String)]) -> (
+    f1: Double, precision: Double, recall: Double
+  ) {
     let rows = pages.map { counts(truth: $0.truth, predicted: $0.predicted) }
     let precisions = rows.filter { $0.tp + $0.fp > 0 }.map(precision)
     let recalls = rows.filter { $0.tp + $0.fn > 0 }.map(recall)
@@ -95,18 +98,21 @@ struct ExtractionQualityTests {
 
   @Test("tokens are \\w+ runs: letters, digits and underscore of any script, case kept")
   func tokensLikePython() {
-    #expect(ShingleScore.tokens("Don't stop—C++ & node.js, snake_case Zürich 東京 ２０２４") == [
-      "Don", "t", "stop", "C", "node", "js", "snake_case", "Zürich", "東京", "２０２４",
-    ])
+    #expect(
+      ShingleScore.tokens("Don't stop—C++ & node.js, snake_case Zürich 東京 ２０２４") == [
+        "Don", "t", "stop", "C", "node", "js", "snake_case", "Zürich", "東京", "２０２４",
+      ])
   }
 
   @Test("a text shorter than 4 words is one short shingle; an empty text has none")
   func shortTexts() {
     #expect(ShingleScore.shingles("one two") == [["one", "two"]: 1])
     #expect(ShingleScore.shingles("").isEmpty)
-    #expect(ShingleScore.shingles("a b c d a b c d") == [
-      ["a", "b", "c", "d"]: 2, ["b", "c", "d", "a"]: 1, ["c", "d", "a", "b"]: 1, ["d", "a", "b", "c"]: 1,
-    ])
+    #expect(
+      ShingleScore.shingles("a b c d a b c d") == [
+        ["a", "b", "c", "d"]: 2, ["b", "c", "d", "a"]: 1, ["c", "d", "a", "b"]: 1,
+        ["d", "a", "b", "c"]: 1,
+      ])
   }
 
   @Test("identical texts score 1; an empty prediction counts for recall (0) but not precision")
@@ -131,7 +137,8 @@ struct ExtractionQualityTests {
     }
     let folder = data.appendingPathComponent("extraction")
     let truthData = try Data(contentsOf: folder.appendingPathComponent("ground-truth.json"))
-    let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: [String: Any]])
+    let truth = try #require(
+      try JSONSerialization.jsonObject(with: truthData) as? [String: [String: Any]])
     let reader = PostingReader()
     var pages: [(truth: String, predicted: String)] = []
     var unread: [String] = []
@@ -145,7 +152,9 @@ struct ExtractionQualityTests {
     let (f1, precision, recall) = ShingleScore.score(pages)
     print(
       String(
-        format: "extraction benchmark: F1 %.4f  precision %.4f  recall %.4f  (%d pages, %d without a posting)", f1,
+        format:
+          "extraction benchmark: F1 %.4f  precision %.4f  recall %.4f  (%d pages, %d without a posting)",
+        f1,
         precision, recall, pages.count, unread.count))
     #expect(pages.count == 127)
     if !unread.isEmpty { print("pages without a posting (scored as empty text): \(unread)") }

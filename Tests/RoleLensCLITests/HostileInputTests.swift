@@ -23,7 +23,8 @@ struct HostileInputTests {
     var description: String {
       switch self {
       case .posting(let warning): return "posting" + (warning.map { " warning '\($0)'" } ?? "")
-      case .skipped(let reason, let detail): return "skipped \(reason)" + (detail.map { " '\($0)'" } ?? "")
+      case .skipped(let reason, let detail):
+        return "skipped \(reason)" + (detail.map { " '\($0)'" } ?? "")
       }
     }
   }
@@ -43,7 +44,9 @@ struct HostileInputTests {
     Input(name: "image.html", outcome: .skipped(reason: "binary", detail: "PNG")),
     Input(name: "nul-bytes.txt", outcome: .skipped(reason: "binary", detail: "NUL")),
     Input(name: "utf16le-bom.txt", outcome: .posting(warning: nil)),
-    Input(name: "utf16le-no-bom.txt", outcome: .posting(warning: "no byte-order mark; bytes look like UTF-16LE")),
+    Input(
+      name: "utf16le-no-bom.txt",
+      outcome: .posting(warning: "no byte-order mark; bytes look like UTF-16LE")),
     Input(name: "deep-nesting.html", outcome: .posting(warning: nil)),
     Input(
       name: "many-attributes.html",
@@ -51,8 +54,12 @@ struct HostileInputTests {
     Input(name: "long-line.html", outcome: .posting(warning: nil)),
     Input(name: "long-line-again.txt", outcome: .posting(warning: nil)),
     Input(name: "huge-title.html", outcome: .posting(warning: "title longer than 300 characters")),
-    Input(name: "many-jsonld.html", outcome: .posting(warning: "5000 JSON-LD blocks; only the first 200 were read")),
-    Input(name: "broken-jsonld.html", outcome: .posting(warning: "JSON-LD block 1 is not valid JSON; ignored")),
+    Input(
+      name: "many-jsonld.html",
+      outcome: .posting(warning: "5000 JSON-LD blocks; only the first 200 were read")),
+    Input(
+      name: "broken-jsonld.html",
+      outcome: .posting(warning: "JSON-LD block 1 is not valid JSON; ignored")),
     Input(name: "xxe.xhtml", outcome: .posting(warning: nil)),
     Input(name: "billion-laughs.xhtml", outcome: .posting(warning: nil)),
     Input(name: "remote-resources.html", outcome: .posting(warning: nil)),
@@ -72,7 +79,8 @@ struct HostileInputTests {
 
   /// Warnings no input of the folder should get unless its outcome names them.
   static let watchedWarnings = [
-    "no byte-order mark", "attributes; the rest were ignored", "title longer than", "JSON-LD blocks",
+    "no byte-order mark", "attributes; the rest were ignored", "title longer than",
+    "JSON-LD blocks",
     "not valid JSON",
   ]
 
@@ -83,6 +91,8 @@ struct HostileInputTests {
     var folder: URL
     var out: URL
     var execution: TimedRun
+    /// What the folder held when rolelens ran (relative paths of files, links and FIFOs).
+    var entries: [String]
     /// postings.csv and skipped.csv as rows of column -> value.
     var postings: [[String: String]]
     var skipped: [[String: String]]
@@ -112,8 +122,14 @@ struct HostileInputTests {
       ["analyze", folder.path, "--out", out.path, "--bootstrap", "0", "--quiet"], timeout: 300)
     let postings = try rows(of: out.appendingPathComponent("postings.csv"))
     let skipped = try rows(of: out.appendingPathComponent("skipped.csv"))
+    let entries = try HostileFolder.entries(in: folder)
+    // No later test reads the biggest files: do not leave 10 MB behind in the temporary folder.
+    for name in ["long-line.html", "long-line-again.txt", "bomb.html.gz"] {
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+    }
     return Run(
-      folder: folder, out: out, execution: execution, postings: postings, skipped: skipped,
+      folder: folder, out: out, execution: execution, entries: entries, postings: postings,
+      skipped: skipped,
       connections: listener.acceptedConnections())
   }
 
@@ -129,26 +145,34 @@ struct HostileInputTests {
 
   // MARK: - The whole run
 
-  @Test("analyze exits 0 on the hostile folder, in well under a minute, with nothing on stderr")
+  @Test("analyze exits 0 on the hostile folder, within two minutes, with nothing on stderr")
   func exitsZero() throws {
     let run = try Self.run()
-    #expect(!run.execution.timedOut, "rolelens did not finish in 300 s (a FIFO opened? a URL fetched?)")
+    #expect(
+      !run.execution.timedOut, "rolelens did not finish in 300 s (a FIFO opened? a URL fetched?)")
     #expect(run.execution.status == 0, "stderr: \(run.execution.stderr)")
     #expect(run.execution.stderr.isEmpty)
-    #expect(run.execution.seconds < 60, "took \(run.execution.seconds) s")
+    #expect(run.execution.seconds < 120, "took \(run.execution.seconds) s")
   }
 
   @Test("every file of the hostile folder is in postings.csv or skipped.csv, and only once")
   func everyFileAccountedFor() throws {
     let run = try Self.run()
-    let present = try HostileFolder.entries(in: run.folder)
-    #expect(present.sorted() == Self.inputs.map(\.name).sorted(), "the folder and the table of inputs differ")
+    let present = run.entries
+    #expect(
+      present.sorted() == Self.inputs.map(\.name).sorted(),
+      "the folder and the table of inputs differ")
     let accounted = (run.postings + run.skipped).compactMap { $0["path"] }
     for name in present {
       let path = run.folder.path + "/" + name
-      #expect(accounted.filter { $0 == path }.count == 1, "\(name.debugDescription) is accounted for \(accounted.filter { $0 == path }.count) times")
+      #expect(
+        accounted.filter { $0 == path }.count == 1,
+        "\(name.debugDescription) is accounted for \(accounted.filter { $0 == path }.count) times")
     }
-    #expect(accounted.count == present.count, "rows for paths that are not inputs: \(Set(accounted).subtracting(present.map { run.folder.path + "/" + $0 }))")
+    #expect(
+      accounted.count == present.count,
+      "rows for paths that are not inputs: \(Set(accounted).subtracting(present.map { run.folder.path + "/" + $0 }))"
+    )
   }
 
   @Test("each hostile input becomes the expected posting or skip", arguments: inputs)
@@ -156,7 +180,8 @@ struct HostileInputTests {
     let run = try Self.run()
     switch input.outcome {
     case .posting(let warning):
-      let row = try #require(run.posting(input.name), "not in postings.csv; skipped as \(run.skip(input.name) ?? [:])")
+      let row = try #require(
+        run.posting(input.name), "not in postings.csv; skipped as \(run.skip(input.name) ?? [:])")
       let warnings = row["warnings"] ?? ""
       if let warning {
         #expect(warnings.contains(warning), "warnings: \(warnings)")
@@ -166,9 +191,13 @@ struct HostileInputTests {
       }
       #expect(!(row["title"] ?? "").isEmpty, "no title")
     case .skipped(let reason, let detail):
-      let row = try #require(run.skip(input.name), "not in skipped.csv; in postings.csv: \(run.posting(input.name) != nil)")
+      let row = try #require(
+        run.skip(input.name),
+        "not in skipped.csv; in postings.csv: \(run.posting(input.name) != nil)")
       #expect(row["reason"] == reason, "detail: \(row["detail"] ?? "")")
-      if let detail { #expect((row["detail"] ?? "").contains(detail), "detail: \(row["detail"] ?? "")") }
+      if let detail {
+        #expect((row["detail"] ?? "").contains(detail), "detail: \(row["detail"] ?? "")")
+      }
     }
   }
 
@@ -206,7 +235,9 @@ struct HostileInputTests {
     // word would be listed (it occurs in 2 postings) if the tokenizer kept it.
     for name in ["long-line.html", "long-line-again.txt"] {
       let row = try #require(run.posting(name))
-      #expect(["technical-project-manager", "product-manager"].contains(row["role"] ?? ""), "\(name): \(row["role"] ?? "")")
+      #expect(
+        ["technical-project-manager", "product-manager"].contains(row["role"] ?? ""),
+        "\(name): \(row["role"] ?? "")")
       #expect(row["duplicate_of"] == "", "\(name) is a duplicate of \(row["duplicate_of"] ?? "")")
     }
   }
@@ -216,7 +247,9 @@ struct HostileInputTests {
     let run = try Self.run()
     let inspected = try Self.inspect(run.folder.appendingPathComponent("xxe.xhtml"))
     let text = inspected["text"] as? String ?? ""
-    #expect(text.contains(HostileFolder.sample(11).duties[0]), "the posting was not extracted: \(text.prefix(300))")
+    #expect(
+      text.contains(HostileFolder.sample(11).duties[0]),
+      "the posting was not extracted: \(text.prefix(300))")
     #expect(!text.contains("root:"))
     #expect(!text.contains("/bin/"))
   }
@@ -236,11 +269,13 @@ struct HostileInputTests {
   @Test("remote stylesheets, scripts, images, frames and DTDs are never fetched")
   func remoteResourcesNotFetched() throws {
     let run = try Self.run()
-    #expect(run.connections == 0, "rolelens connected to the local listener \(run.connections) times")
+    #expect(
+      run.connections == 0, "rolelens connected to the local listener \(run.connections) times")
     let listener = try LocalListener()
     defer { listener.close() }
     let folder = try TestSupport.temporaryFolder()
-    try TestSupport.write(HostileFolder.remotePage(port: listener.port), to: "remote.html", in: folder)
+    try TestSupport.write(
+      HostileFolder.remotePage(port: listener.port), to: "remote.html", in: folder)
     let started = Date()
     let inspected = try Self.inspect(folder.appendingPathComponent("remote.html"))
     #expect(Date().timeIntervalSince(started) < 10)
@@ -251,6 +286,7 @@ struct HostileInputTests {
   @Test("a gzip bomb is skipped as too-large without inflating it in memory")
   func gzipBombMemory() throws {
     let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     try HostileFolder.writeBomb(to: folder.appendingPathComponent("bomb.html.gz"))
     try TestSupport.write(HostileFolder.sample(0).plainText, to: "posting.txt", in: folder)
     let out = try TestSupport.temporaryFolder()
@@ -258,14 +294,20 @@ struct HostileInputTests {
     let measured = FileManager.default.isExecutableFile(atPath: time.path)
     let arguments = ["analyze", folder.path, "--out", out.path, "--bootstrap", "0", "--quiet"]
     let execution = try TimedRun.run(
-      measured ? ["-v", TestSupport.executable.path] + arguments : arguments, executable: measured ? time : TestSupport.executable,
+      measured ? ["-v", TestSupport.executable.path] + arguments : arguments,
+      executable: measured ? time : TestSupport.executable,
       timeout: 120)
     #expect(execution.status == 0, "stderr: \(execution.stderr)")
     let skipped = try Self.rows(of: out.appendingPathComponent("skipped.csv"))
     #expect(skipped.map { $0["reason"] } == ["too-large"])
     if measured {
-      let line = execution.stderr.split(separator: "\n").first { $0.contains("Maximum resident set size") }
-      let kilobytes = try #require(line.flatMap { $0.split(separator: ":").last }.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+      let line = execution.stderr.split(separator: "\n").first {
+        $0.contains("Maximum resident set size")
+      }
+      let kilobytes = try #require(
+        line.flatMap { $0.split(separator: ":").last }.flatMap {
+          Int($0.trimmingCharacters(in: .whitespaces))
+        })
       #expect(kilobytes < 150_000, "peak memory \(kilobytes / 1024) MB for a 300 MB bomb")
     } else {
       print("/usr/bin/time is absent: peak memory of the gzip bomb not measured")
@@ -275,13 +317,19 @@ struct HostileInputTests {
   @Test("a file over --max-file-size is skipped as too-large; smaller files are read")
   func maxFileSizeOption() throws {
     let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     var big = HostileFolder.sample(2).plainText
-    while big.utf8.count < 200_000 { big += "\n- " + HostileFolder.sample(big.utf8.count % 7).duties.joined(separator: ". ") }
+    while big.utf8.count < 200_000 {
+      big += "\n- " + HostileFolder.sample(big.utf8.count % 7).duties.joined(separator: ". ")
+    }
     try TestSupport.write(big, to: "big.txt", in: folder)
     try TestSupport.write(HostileFolder.sample(3).plainText, to: "small.txt", in: folder)
     let out = try TestSupport.temporaryFolder()
     let execution = try TimedRun.run(
-      ["analyze", folder.path, "--out", out.path, "--bootstrap", "0", "--quiet", "--max-file-size", "100000"], timeout: 120)
+      [
+        "analyze", folder.path, "--out", out.path, "--bootstrap", "0", "--quiet", "--max-file-size",
+        "100000",
+      ], timeout: 120)
     #expect(execution.status == 0, "stderr: \(execution.stderr)")
     let skipped = try Self.rows(of: out.appendingPathComponent("skipped.csv"))
     #expect(skipped.map { $0["path"] } == [folder.path + "/big.txt"])
@@ -295,7 +343,8 @@ struct HostileInputTests {
   static func inspect(_ file: URL) throws -> [String: Any] {
     let execution = try TimedRun.run(["inspect", file.path, "--json"], timeout: 120)
     #expect(execution.status == 0, "inspect \(file.lastPathComponent): \(execution.stderr)")
-    return try #require(try JSONSerialization.jsonObject(with: Data(execution.stdout.utf8)) as? [String: Any])
+    return try #require(
+      try JSONSerialization.jsonObject(with: Data(execution.stdout.utf8)) as? [String: Any])
   }
 }
 
@@ -310,7 +359,9 @@ struct TimedRun: Sendable {
   var seconds: Double
   var timedOut: Bool
 
-  static func run(_ arguments: [String], executable: URL = TestSupport.executable, timeout: Double) throws -> TimedRun {
+  static func run(_ arguments: [String], executable: URL = TestSupport.executable, timeout: Double)
+    throws -> TimedRun
+  {
     let scratch = try TestSupport.temporaryFolder("rolelens-exec")
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
@@ -345,8 +396,10 @@ struct TimedRun: Sendable {
     process.waitUntilExit()
     let seconds = Date().timeIntervalSince(started)
     return TimedRun(
-      status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self), seconds: seconds, timedOut: timedOut)
+      status: process.terminationStatus,
+      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self), seconds: seconds,
+      timedOut: timedOut)
   }
 }
 
@@ -365,7 +418,9 @@ struct LocalListener: Sendable {
 
   init() throws {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw Failure(description: "socket: \(String(cString: strerror(errno)))")
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
@@ -381,7 +436,9 @@ struct LocalListener: Sendable {
     var actual = sockaddr_in()
     var actualLength = length
     _ = withUnsafeMutablePointer(to: &actual) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &actualLength) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        getsockname(descriptor, $0, &actualLength)
+      }
     }
     self.descriptor = descriptor
     self.port = UInt16(bigEndian: actual.sin_port)
@@ -443,7 +500,9 @@ enum HostileFolder {
     }
 
     /// A whole page around the posting.
-    func page(head: String = "", title documentTitle: String? = nil, before: String = "", after: String = "") -> String {
+    func page(
+      head: String = "", title documentTitle: String? = nil, before: String = "", after: String = ""
+    ) -> String {
       """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8"><title>\(documentTitle ?? "\(title) | \(company) careers")</title>\(head)</head>
@@ -491,12 +550,14 @@ enum HostileFolder {
     "Curiosity about customers and about data",
   ]
   static let companies = [
-    "Northwind Logistics", "Fabrikam Retail", "Contoso Health", "Tailspin Airlines", "Wingtip Games",
+    "Northwind Logistics", "Fabrikam Retail", "Contoso Health", "Tailspin Airlines",
+    "Wingtip Games",
     "Litware Energy", "Adventure Works", "Proseware Media", "Alpine Ski House", "Woodgrove Bank",
     "Coho Winery", "Margie's Travel", "Lucerne Publishing", "Trey Research",
   ]
   static let cities = [
-    "Rotterdam", "Lyon", "Porto", "Kraków", "Dublin", "Tallinn", "Valencia", "Leeds", "Gothenburg", "Ghent",
+    "Rotterdam", "Lyon", "Porto", "Kraków", "Dublin", "Tallinn", "Valencia", "Leeds", "Gothenburg",
+    "Ghent",
     "Bologna", "Brno", "Aarhus", "Graz",
   ]
 
@@ -505,13 +566,18 @@ enum HostileFolder {
   static func sample(_ index: Int) -> Sample {
     let technical = index % 2 == 0
     let k = index / 2
-    let titles = technical
-      ? ["Technical Project Manager", "Senior Technical Project Manager", "Technical Project Manager, Infrastructure"]
+    let titles =
+      technical
+      ? [
+        "Technical Project Manager", "Senior Technical Project Manager",
+        "Technical Project Manager, Infrastructure",
+      ]
       : ["Product Manager", "Senior Product Manager, Payments", "Product Manager, Growth"]
     let duties = technical ? technicalDuties : productDuties
     let requirements = technical ? technicalRequirements : productRequirements
     return Sample(
-      title: titles[k % titles.count], company: companies[index % companies.count], city: cities[(index * 5) % cities.count],
+      title: titles[k % titles.count], company: companies[index % companies.count],
+      city: cities[(index * 5) % cities.count],
       duties: (0..<3).map { duties[(k * 3 + $0) % duties.count] },
       requirements: (0..<3).map { requirements[(k * 2 + $0) % requirements.count] })
   }
@@ -525,7 +591,8 @@ enum HostileFolder {
     var result: [String] = []
     for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
       let url = folder.appendingPathComponent(name)
-      let type = try FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType
+      let type =
+        try FileManager.default.attributesOfItem(atPath: url.path)[.type] as? FileAttributeType
       if type == .typeDirectory {
         result += try entries(in: url, prefix: prefix + name + "/")
       } else {
@@ -553,7 +620,8 @@ enum HostileFolder {
       """
     return sample(13).page(head: head, before: before).replacingOccurrences(
       of: "<!DOCTYPE html>",
-      with: "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \"\(base)/xhtml1-strict.dtd\">")
+      with:
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \"\(base)/xhtml1-strict.dtd\">")
   }
 
   /// A gzip file of 300 MB of zeros (about 300 KB), compressed as it is produced.
@@ -567,8 +635,10 @@ enum HostileFolder {
   static func gzipStream(chunks: Int, chunk: (Int) -> [UInt8]) -> [UInt8] {
     var stream = z_stream()
     // 15 + 16: the largest window, with a gzip header and trailer instead of zlib's.
-    guard deflateInit2_(&stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
-      Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    guard
+      deflateInit2_(
+        &stream, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+        Int32(MemoryLayout<z_stream>.size)) == Z_OK
     else { return [] }
     defer { deflateEnd(&stream) }
     var output: [UInt8] = []
@@ -595,16 +665,25 @@ enum HostileFolder {
 
   /// Builds every input of `HostileInputTests.inputs` in `folder`.
   static func build(in folder: URL, port: UInt16) throws {
-    func write(_ text: String, _ name: String) throws { try TestSupport.write(text, to: name, in: folder) }
-    func write(_ bytes: [UInt8], _ name: String) throws { try TestSupport.write(bytes, to: name, in: folder) }
+    func write(_ text: String, _ name: String) throws {
+      try TestSupport.write(text, to: name, in: folder)
+    }
+    func write(_ bytes: [UInt8], _ name: String) throws {
+      try TestSupport.write(bytes, to: name, in: folder)
+    }
 
     // Empty, blank and binary files.
     try write("", "empty.txt")
     try write("  \n\t\n   \r\n\n", "blank.md")
     try write(
-      [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0, 0, 1, 0, 8, 6]
+      [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0,
+        1, 0, 0, 0, 1, 0, 8, 6,
+      ]
         + [UInt8](repeating: 0x5A, count: 64), "image.html")
-    try write(Array(sample(0).plainText.utf8.prefix(120)) + [0, 0, 0, 0] + Array(sample(0).plainText.utf8.dropFirst(120)), "nul-bytes.txt")
+    try write(
+      Array(sample(0).plainText.utf8.prefix(120)) + [0, 0, 0, 0]
+        + Array(sample(0).plainText.utf8.dropFirst(120)), "nul-bytes.txt")
 
     // UTF-16LE with and without a byte-order mark.
     try write([0xFF, 0xFE] + utf16LE(sample(1).plainText), "utf16le-bom.txt")
@@ -614,7 +693,8 @@ enum HostileFolder {
     let depth = 200_000
     try write(
       deepPosting.page(
-        before: String(repeating: "<div class=\"wrapper\">", count: depth), after: String(repeating: "</div>", count: depth)),
+        before: String(repeating: "<div class=\"wrapper\">", count: depth),
+        after: String(repeating: "</div>", count: depth)),
       "deep-nesting.html")
 
     // One element with 50,000 attributes.
@@ -624,17 +704,26 @@ enum HostileFolder {
     // A 5 MB word inside a posting, twice (in two postings of the compared pair), so that the
     // word would be listed in terms.csv if it were a term.
     let longWord = String(repeating: "x", count: 5_000_000)
-    try write(sample(6).page(before: "", after: "").replacingOccurrences(
-      of: "<h2>Requirements</h2>", with: "<p>\(longWord)</p><h2>Requirements</h2>"), "long-line.html")
-    try write(sample(7).plainText.replacingOccurrences(of: "Requirements:\n", with: "\(longWord)\nRequirements:\n"), "long-line-again.txt")
+    try write(
+      sample(6).page(before: "", after: "").replacingOccurrences(
+        of: "<h2>Requirements</h2>", with: "<p>\(longWord)</p><h2>Requirements</h2>"),
+      "long-line.html")
+    try write(
+      sample(7).plainText.replacingOccurrences(
+        of: "Requirements:\n", with: "\(longWord)\nRequirements:\n"), "long-line-again.txt")
 
     // A 1 MB <title> and no <h1>.
     var hugeTitle = ""
-    while hugeTitle.utf8.count < 1 << 20 { hugeTitle += "Technical Project Manager – cloud migration programme – Rotterdam – " }
-    try write(sample(8).page(title: hugeTitle).replacingOccurrences(of: "<h1>", with: "<p>").replacingOccurrences(of: "</h1>", with: "</p>"), "huge-title.html")
+    while hugeTitle.utf8.count < 1 << 20 {
+      hugeTitle += "Technical Project Manager – cloud migration programme – Rotterdam – "
+    }
+    try write(
+      sample(8).page(title: hugeTitle).replacingOccurrences(of: "<h1>", with: "<p>")
+        .replacingOccurrences(of: "</h1>", with: "</p>"), "huge-title.html")
 
     // 5,000 JSON-LD blocks, and one broken JSON-LD block.
-    let block = "<script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", \"@type\": \"BreadcrumbList\", \"itemListElement\": []}</script>\n"
+    let block =
+      "<script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", \"@type\": \"BreadcrumbList\", \"itemListElement\": []}</script>\n"
     try write(sample(9).page(head: String(repeating: block, count: 5_000)), "many-jsonld.html")
     let broken = """
       <script type="application/ld+json">{"@context": "https://schema.org", "@type": "JobPosting", "title": "Product "Lead" Manager", "description": "Own the roadmap"}</script>
@@ -675,11 +764,17 @@ enum HostileFolder {
 
     // Links: a loop, a link to a folder being walked, a dangling link.
     let links = FileManager.default
-    try links.createSymbolicLink(atPath: folder.appendingPathComponent("loop-a.html").path, withDestinationPath: "loop-b.html")
-    try links.createSymbolicLink(atPath: folder.appendingPathComponent("loop-b.html").path, withDestinationPath: "loop-a.html")
-    try links.createDirectory(at: folder.appendingPathComponent("nested"), withIntermediateDirectories: true)
-    try links.createSymbolicLink(atPath: folder.appendingPathComponent("nested/parent").path, withDestinationPath: "..")
-    try links.createSymbolicLink(atPath: folder.appendingPathComponent("dangling.html").path, withDestinationPath: "missing.html")
+    try links.createSymbolicLink(
+      atPath: folder.appendingPathComponent("loop-a.html").path, withDestinationPath: "loop-b.html")
+    try links.createSymbolicLink(
+      atPath: folder.appendingPathComponent("loop-b.html").path, withDestinationPath: "loop-a.html")
+    try links.createDirectory(
+      at: folder.appendingPathComponent("nested"), withIntermediateDirectories: true)
+    try links.createSymbolicLink(
+      atPath: folder.appendingPathComponent("nested/parent").path, withDestinationPath: "..")
+    try links.createSymbolicLink(
+      atPath: folder.appendingPathComponent("dangling.html").path,
+      withDestinationPath: "missing.html")
 
     // A FIFO that would block a reader forever.
     guard mkfifo(folder.appendingPathComponent("pipe.html").path, 0o644) == 0 else {

@@ -9,8 +9,10 @@ import _RoleLensTestSupport
 func gzipCompressed(_ bytes: [UInt8], level: Int32 = 9) -> [UInt8] {
   var stream = z_stream()
   // 15 + 16: the largest window, with a gzip header and trailer instead of zlib's.
-  guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
-    Int32(MemoryLayout<z_stream>.size)) == Z_OK
+  guard
+    deflateInit2_(
+      &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+      Int32(MemoryLayout<z_stream>.size)) == Z_OK
   else { return [] }
   defer { deflateEnd(&stream) }
   var input = bytes
@@ -63,7 +65,8 @@ struct RepairAndCompressionTests {
     """
 
   /// Writes `bytes` to `name` in a new folder and reads it as a run would.
-  static func read(_ bytes: [UInt8], as name: String, options: IngestOptions = IngestOptions()) throws
+  static func read(_ bytes: [UInt8], as name: String, options: IngestOptions = IngestOptions())
+    throws
     -> ReadResult
   {
     let folder = try TestSupport.temporaryFolder()
@@ -103,14 +106,16 @@ struct RepairAndCompressionTests {
 
   @Test("the repair count is the number of sequences repaired")
   func mojibakeRepairCount() {
-    let (text, count) = TextRepair.repairMojibake("Itâ€™s a â€œfull-timeâ€\u{9D} role in MÃ¼nchen, cafÃ© included")
+    let (text, count) = TextRepair.repairMojibake(
+      "Itâ€™s a â€œfull-timeâ€\u{9D} role in MÃ¼nchen, cafÃ© included")
     #expect(text == "It’s a “full-time” role in München, café included")
     #expect(count == 5)
   }
 
   @Test("a mojibake file read through PostingReader is repaired, with a warning saying so")
   func mojibakeFileWarns() throws {
-    let text = Self.posting.replacingOccurrences(of: "Keep the vendor", with: "Youâ€™ll keep the vendor")
+    let text = Self.posting.replacingOccurrences(
+      of: "Keep the vendor", with: "Youâ€™ll keep the vendor")
     let result = try Self.read(Array(text.utf8), as: "posting.txt")
     let posting = try #require(result.postings.first)
     #expect(posting.text.contains("You’ll keep the vendor"))
@@ -202,7 +207,8 @@ struct RepairAndCompressionTests {
   func gzipBomb() throws {
     let bomb = gzipCompressed([UInt8](repeating: 0, count: 1 << 20))
     #expect(bomb.count < 10_000, "the compressed bomb itself must be under the limit")
-    let result = try Self.read(bomb, as: "bomb.html.gz", options: IngestOptions(maxFileSize: 10_000))
+    let result = try Self.read(
+      bomb, as: "bomb.html.gz", options: IngestOptions(maxFileSize: 10_000))
     #expect(result.postings.isEmpty)
     #expect(result.skipped.map(\.reason) == [.tooLarge])
     #expect(result.skipped.first?.detail.contains("10000") == true)
