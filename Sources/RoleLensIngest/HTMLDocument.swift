@@ -81,12 +81,15 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     return String(cString: content)
   }
 
-  /// The value of attribute `name` (lowercase), read from the node's attribute list without
-  /// allocating in libxml2.
-  func attribute(_ name: String) -> String? {
+  /// The value of attribute `name` (lowercase), read from the node's attribute list. Names are
+  /// compared as C strings (`xmlStrcasecmp`), so looking for an absent attribute allocates
+  /// nothing: extraction asks every element for class, id, role, style and more.
+  func attribute(_ name: StaticString) -> String? {
     var attribute = pointee.properties
     while let current = attribute {
-      if let attributeName = current.pointee.name, String(cString: attributeName).lowercased() == name {
+      if let attributeName = current.pointee.name,
+        name.withUTF8Buffer({ buffer in buffer.baseAddress.map { xmlStrcasecmp(attributeName, $0) == 0 } ?? false })
+      {
         var value = ""
         var child = current.pointee.children
         while let node = child {

@@ -53,7 +53,9 @@ public struct Analysis: Sendable {
     let walk = try processInputs(progress: progress) { merger.add($0) }
     var skipped = walk.skipped + merger.skipped
     skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
-    let overlap = OverlapAnalysis(options: options.overlap, skillCount: lexicon.skills.count)
+    var overlapOptions = options.overlap
+    overlapOptions.jobs = options.jobs
+    let overlap = OverlapAnalysis(options: overlapOptions, skillCount: lexicon.skills.count)
       .run(merger.documents, vocabulary: merger.vocabulary)
     let run = RunInfo(
       toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,

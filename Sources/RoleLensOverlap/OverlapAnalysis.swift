@@ -1,3 +1,4 @@
+import Dispatch
 import RoleLensClassify
 
 /// What the overlap stage needs of one posting.
@@ -34,6 +35,8 @@ public struct OverlapOptions: Sendable, Hashable {
   public var priorStrength = 1000.0
   /// Terms must occur in at least this many postings of the pair to be listed in terms.csv.
   public var minimumTermDocuments = 2
+  /// Threads for the bootstrap (results do not depend on it).
+  public var jobs = 1
 
   public init() {}
 }
@@ -296,12 +299,26 @@ public struct OverlapAnalysis: Sendable {
       return Self.metrics.map { OverlapFigure(metric: $0, value: nil, ciLow: nil, ciHigh: nil, note: note) }
     }
     let point = space.metrics(a: a, b: b, roleA: roleA, roleB: roleB)
+    // Replicate r draws from its own generator, seeded from (seed, r), so replicates can run on
+    // several threads and the numbers do not depend on how many.
+    var byReplicate = [[Double]](repeating: [], count: options.replicates)
+    let seed = options.seed
+    let count = options.replicates
+    let workers = max(1, min(options.jobs, count))
+    byReplicate.withUnsafeMutableBufferPointer { buffer in
+      // Each replicate's slot is written by exactly one worker.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for replicate in stride(from: worker, to: count, by: workers) {
+          var generator = Self.generator(seed: seed, replicate: replicate)
+          let sampleA = a.map { _ in a[generator.nextIndex(below: a.count)] }
+          let sampleB = b.map { _ in b[generator.nextIndex(below: b.count)] }
+          slots[replicate] = space.metrics(a: sampleA, b: sampleB, roleA: roleA, roleB: roleB)
+        }
+      }
+    }
     var replicates = [[Double]](repeating: [], count: Self.metrics.count)
-    var generator = SeededGenerator(seed: options.seed)
-    for _ in 0..<options.replicates {
-      let sampleA = a.map { _ in a[generator.nextIndex(below: a.count)] }
-      let sampleB = b.map { _ in b[generator.nextIndex(below: b.count)] }
-      let values = space.metrics(a: sampleA, b: sampleB, roleA: roleA, roleB: roleB)
+    for values in byReplicate {
       for (index, value) in values.enumerated() { replicates[index].append(value) }
     }
     return Self.metrics.enumerated().map { index, metric in
@@ -316,6 +333,13 @@ public struct OverlapAnalysis: Sendable {
         metric: metric, value: point[index], ciLow: min(max(low - bias, 0), 1), ciHigh: min(max(high - bias, 0), 1),
         note: note)
     }
+  }
+
+  /// The random stream of bootstrap replicate `replicate`: a generator seeded with a hash of
+  /// the run's seed and the replicate number.
+  public static func generator(seed: UInt64, replicate: Int) -> SeededGenerator {
+    var mixer = SeededGenerator(seed: seed ^ (UInt64(replicate) &* 0xD1B5_4A32_D192_ED03))
+    return SeededGenerator(seed: mixer.next())
   }
 
   // MARK: - Distinctive terms

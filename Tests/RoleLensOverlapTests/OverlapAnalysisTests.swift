@@ -256,16 +256,17 @@ struct OverlapAnalysisTests {
   @Test("an interval is the percentile interval shifted by the bootstrap bias")
   func intervalIsBiasCorrectedPercentile() throws {
     // Recomputed here for share_a_scoring_as_b on the hand corpus, following the README:
-    // each replicate resamples the 3 A postings, then the 3 B postings, with replacement from
-    // SeededGenerator(seed); the A share is the resampled A postings scoring as B (only a1,
+    // replicate r resamples the 3 A postings, then the 3 B postings, with replacement from
+    // its own stream OverlapAnalysis.generator(seed:replicate:); the A share is the resampled A
+    // postings scoring as B (only a1,
     // posting 0, does) over 3. b = mean of replicates − estimate (1/3); the interval is
     // [q2.5 − b, q97.5 − b] (type-7 quantiles), clipped to [0, 1].
     var options = HandCorpus.options
     options.replicates = 60
     options.seed = 11
-    var generator = SeededGenerator(seed: 11)
     var shares: [Double] = []
-    for _ in 0..<60 {
+    for replicate in 0..<60 {
+      var generator = OverlapAnalysis.generator(seed: 11, replicate: replicate)
       let sampleA = (0..<3).map { _ in generator.nextIndex(below: 3) }
       for _ in 0..<3 { _ = generator.nextIndex(below: 3) }
       shares.append(Double(sampleA.filter { $0 == 0 }.count) / 3)
@@ -297,6 +298,15 @@ struct OverlapAnalysisTests {
     for figure in result.figures where figure.metric != "separability_auc" {
       #expect((figure.ciHigh ?? 0) > (figure.ciLow ?? 0), "\(figure.metric) has a zero-width interval")
     }
+  }
+
+  @Test("bootstrap intervals are the same whatever the number of threads")
+  func intervalsIndependentOfJobs() {
+    var one = bootstrapOptions()
+    one.jobs = 1
+    var four = bootstrapOptions()
+    four.jobs = 4
+    #expect(runBootstrap(one).figures == runBootstrap(four).figures)
   }
 
   @Test("zero replicates give point estimates without intervals")
