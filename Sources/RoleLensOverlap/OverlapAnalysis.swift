@@ -81,6 +81,17 @@ public struct OverlapResult: Sendable {
   public var similarities: [RoleSimilarity]
 
   public func postings(_ role: Role) -> Int { statistics[role]?.postings ?? 0 }
+
+  /// The shared core of the pair: terms common in both roles (ranked by the smaller of their
+  /// two document shares) whose log-odds z-score is not significant (|z| < 1.96).
+  public func sharedCore(limit: Int = 15) -> [TermContrast] {
+    let nA = Double(max(postings(options.roleA), 1))
+    let nB = Double(max(postings(options.roleB), 1))
+    func prevalence(_ term: TermContrast) -> Double { min(Double(term.documentsA) / nA, Double(term.documentsB) / nB) }
+    return terms.filter { abs($0.z) < 1.96 && $0.documentsA > 0 && $0.documentsB > 0 }
+      .sorted { prevalence($0) != prevalence($1) ? prevalence($0) > prevalence($1) : $0.term < $1.term }
+      .prefix(limit).map { $0 }
+  }
   public func figure(_ metric: String) -> OverlapFigure? { figures.first { $0.metric == metric } }
 }
 

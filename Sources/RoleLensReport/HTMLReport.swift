@@ -114,6 +114,7 @@ struct HTMLReport {
     return """
       <h2>Distinctive terms</h2>
       <p class="note">Log-odds ratio with informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), z-scores: <span style="color:#3b6fd4">more typical of \(escape(name(roleA)))</span> to the right, <span style="color:#d9822b">more typical of \(escape(name(roleB)))</span> to the left. All terms in terms.csv.</p>
+      <p><b>Shared core</b> (common in both, no significant difference): \(overlap.sharedCore().map { escape($0.term) }.joined(separator: ", "))</p>
       <svg width="\(fixed(width))" height="\(fixed(height))" viewBox="0 0 \(fixed(width)) \(fixed(height))" role="img" aria-label="distinctive terms">
       <line x1="\(fixed(center))" y1="10" x2="\(fixed(center))" y2="\(fixed(height - 5))" stroke="#8a93a6"/>
       \(svg)</svg>

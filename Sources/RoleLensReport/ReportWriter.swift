@@ -165,6 +165,11 @@ public struct ReportWriter: Sendable {
         ("bootstrap_replicates", .integer(overlap.options.replicates)),
         ("top_k", .integer(overlap.options.topK)),
       ])),
+      ("distinctive_terms", .object([
+        (overlap.options.roleA.rawValue, .array(overlap.terms.prefix(15).filter { $0.z >= 1.96 }.map { .string($0.term) })),
+        (overlap.options.roleB.rawValue, .array(overlap.terms.reversed().prefix(15).filter { $0.z <= -1.96 }.map { .string($0.term) })),
+        ("shared_core", .array(overlap.sharedCore().map { .string($0.term) })),
+      ])),
       ("headline", .object(overlap.figures.map { figure in
         (figure.metric, .object([
           ("value", .number(figure.value)), ("ci_low", .number(figure.ciLow)), ("ci_high", .number(figure.ciHigh)),

@@ -36,6 +36,11 @@ public enum Summary {
     let topB = overlap.terms.reversed().prefix(8).filter { $0.z < 0 }.map(\.term)
     if !topA.isEmpty { lines.append("  more typical of \(a.rawValue): " + topA.joined(separator: ", ")) }
     if !topB.isEmpty { lines.append("  more typical of \(b.rawValue): " + topB.joined(separator: ", ")) }
+    let core = overlap.sharedCore(limit: 8).map(\.term)
+    if !core.isEmpty { lines.append("  shared core: " + core.joined(separator: ", ")) }
+    if overlap.options.replicates > 0 {
+      lines.append("  (95% bootstrap intervals: \(overlap.options.replicates) replicates, seed \(report.run.seed))")
+    }
     lines.append("")
     lines.append("Reports written to \(out)/")
     return lines.joined(separator: "\n") + "\n"

@@ -417,6 +417,16 @@ struct OverlapAnalysisTests {
     #expect(projectVsProduct.cosine != nil && projectVsProduct.note.isEmpty)
   }
 
+  @Test("the shared core lists terms common in both roles without a significant z, most common first")
+  func sharedCore() {
+    let result = HandCorpus().run()
+    let core = result.sharedCore()
+    // Only "delivery" and "roadmap" occur in both roles of the pair, and neither is significant
+    // on six postings; roadmap is in 2/3 of A and 3/3 of B, delivery in 3/3 of A and 1/3 of B.
+    #expect(core.map(\.term) == ["roadmap", "delivery"])
+    #expect(core.allSatisfy { abs($0.z) < 1.96 && $0.documentsA > 0 && $0.documentsB > 0 })
+  }
+
   @Test("statistics are reported for every role with postings")
   func statisticsPerRole() {
     let result = HandCorpus().run()
