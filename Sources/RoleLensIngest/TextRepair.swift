@@ -123,12 +123,18 @@ public enum TextRepair {
   }
 
   private static func entityValue(_ name: Substring) -> String? {
+    var code: UInt32?
     if name.hasPrefix("#x") || name.hasPrefix("#X") {
-      return UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+      code = UInt32(name.dropFirst(2), radix: 16)
+    } else if name.hasPrefix("#") {
+      code = UInt32(name.dropFirst())
+    } else {
+      return namedEntities[String(name)]
     }
-    if name.hasPrefix("#") {
-      return UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
-    }
-    return namedEntities[String(name)]
+    guard var value = code, value != 0 else { return nil }
+    // As in browsers (the HTML standard's numeric reference table): 0x80...0x9F name the
+    // Windows-1252 characters ("&#150;" is "–"), not C1 controls.
+    if value >= 0x80 && value <= 0x9F { value = TextDecoding.windows1252High[Int(value - 0x80)] }
+    return Unicode.Scalar(value).map { String(Character($0)) }
   }
 }

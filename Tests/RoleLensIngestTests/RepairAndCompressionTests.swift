@@ -213,4 +213,11 @@ struct RepairAndCompressionTests {
     #expect(result.skipped.map(\.reason) == [.tooLarge])
     #expect(result.skipped.first?.detail.contains("10000") == true)
   }
+
+  @Test("numeric references 128-159 mean Windows-1252 characters, as in browsers; &#0; is kept")
+  func windows1252NumericReferences() {
+    #expect(TextRepair.decodeEntities("Lead &#150; Platform") == "Lead – Platform")
+    #expect(TextRepair.decodeEntities("&#146;s") == "’s")
+    #expect(TextRepair.decodeEntities("a&#0;b") == "a&#0;b")
+  }
 }
