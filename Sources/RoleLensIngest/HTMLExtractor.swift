@@ -30,8 +30,6 @@ struct ExtractedPage: Sendable {
   var blocks: [TextBlock]
   /// The text of every `<script type="application/ld+json">`.
   var jsonLD: [String]
-  /// Every block of visible text, before main-content selection (for diagnostics).
-  var allBlockCount: Int
   /// Things to tell the user (attributes trimmed before parsing).
   var warnings: [String] = []
 }
@@ -120,8 +118,7 @@ enum HTMLExtractor {
       }
       return ExtractedPage(
         documentTitle: walker.documentTitle, openGraphTitle: walker.openGraphTitle,
-        firstHeading: walker.firstHeading, blocks: main, jsonLD: walker.jsonLD,
-        allBlockCount: walker.blocks.count, warnings: warnings)
+        firstHeading: walker.firstHeading, blocks: main, jsonLD: walker.jsonLD, warnings: warnings)
     }
   }
 

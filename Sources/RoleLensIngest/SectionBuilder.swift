@@ -19,14 +19,14 @@ struct SectionBuilder {
       let (savedHeading, savedKind) = (heading, kind)
       finishSection()
       sections.append(PostingSection(heading: "", kind: .legal, text: line))
-      (heading, kind) = (savedHeading.isEmpty ? "" : savedHeading, savedKind)
+      (heading, kind) = (savedHeading, savedKind)
       return
     }
     lines.append(line)
   }
 
-  /// Ends the current section; sections with no text keep their heading only when it is
-  /// followed by nothing else (a heading alone carries no evidence and is dropped).
+  /// Ends the current section. A heading with no text under it is dropped: it carries no
+  /// evidence, and the next heading starts the next section.
   private mutating func finishSection() {
     if !lines.isEmpty {
       sections.append(PostingSection(heading: heading, kind: kind, text: lines.joined(separator: "\n")))

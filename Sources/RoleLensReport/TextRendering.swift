@@ -128,7 +128,7 @@ public enum ClassificationText {
 public enum PostingText {
   /// The JSON object of DESIGN.md: title, company, location, date_posted, format, sections,
   /// text, warnings.
-  public static func json(_ posting: Posting) -> JSONValue {
+  public static func json(_ posting: Posting, tokens: [String] = []) -> JSONValue {
     .object([
       ("path", .string(posting.path)),
       ("row", posting.row.map { .integer($0) } ?? .null),
@@ -142,11 +142,12 @@ public enum PostingText {
       })),
       ("text", .string(posting.text)),
       ("warnings", .array(posting.warnings.map { .string($0) })),
+      ("tokens", .array(tokens.map { .string($0) })),
     ])
   }
 
   /// A readable listing: fields, then each section with its kind.
-  public static func plain(_ posting: Posting) -> String {
+  public static func plain(_ posting: Posting, tokens: [String] = []) -> String {
     var lines: [String] = []
     lines.append("path:        \(posting.path)\(posting.row.map { " (row \($0))" } ?? "")")
     lines.append("format:      \(posting.format.rawValue)")
@@ -157,6 +158,10 @@ public enum PostingText {
     let words = posting.sections.reduce(0) { $0 + $1.text.split(separator: " ").count }
     lines.append("sections:    \(posting.sections.count) (\(words) words)")
     for warning in posting.warnings { lines.append("warning:     \(warning)") }
+    if !tokens.isEmpty {
+      let shown = tokens.prefix(40).joined(separator: " ")
+      lines.append("tokens:      \(tokens.count): \(shown)\(tokens.count > 40 ? " ..." : "")")
+    }
     for section in posting.sections {
       lines.append("")
       let heading = section.heading.isEmpty ? "(no heading)" : section.heading

@@ -29,15 +29,18 @@ struct Inspect: ParsableCommand {
     for skip in result.skipped {
       FileHandle.standardError.write(Data("rolelens: \(skip.path): skipped (\(skip.reason.rawValue)): \(skip.detail)\n".utf8))
     }
+    // The tokens the classifier reads (title, then body), as the tokenizer makes them.
+    let tokenizer = Tokenizer()
+    func tokens(_ posting: Posting) -> [String] { tokenizer.tokens(posting.title + "\n" + posting.text).map(\.text) }
     if json {
-      let objects = result.postings.map(PostingText.json)
+      let objects = result.postings.map { PostingText.json($0, tokens: tokens($0)) }
       if objects.count == 1, let only = objects.first {
         print(only.rendered())
       } else {
         print(JSONValue.array(objects).rendered())
       }
     } else {
-      for posting in result.postings { print(PostingText.plain(posting)) }
+      for posting in result.postings { print(PostingText.plain(posting, tokens: tokens(posting))) }
     }
     if result.postings.isEmpty { throw CommandFailure(message: "\(file): no posting found", code: 3) }
   }
