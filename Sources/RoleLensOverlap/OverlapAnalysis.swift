@@ -130,24 +130,34 @@ public struct OverlapAnalysis: Sendable {
     }
     let n = documents.count
     let idf: (Int32) -> Double = { OverlapMetrics.idf(documentFrequency: documentFrequency[$0] ?? 0, documents: n) }
-    let weighted = documents.map { OverlapMetrics.tfidf($0.vector, idf: idf) }
 
     var byRole: [Role: [Int]] = [:]
     for (index, document) in documents.enumerated() { byRole[document.role, default: []].append(index) }
 
     let pairA = byRole[options.roleA] ?? []
     let pairB = byRole[options.roleB] ?? []
-    let pairSpace = Space(documents: documents, weighted: weighted, subset: pairA + pairB, skillCount: skillCount, topK: options.topK)
+    let pairSpace = Space(documents: documents, idf: idf, subset: pairA + pairB, skillCount: skillCount, topK: options.topK)
     let figures = pairFigures(space: pairSpace, a: pairA, b: pairB)
     let terms = contrasts(documents: documents, statistics: statistics, vocabulary: vocabulary)
 
     var similarities: [RoleSimilarity] = []
     let present = Role.allCases.filter { (byRole[$0]?.count ?? 0) > 0 }
-    let everything = Space(documents: documents, weighted: weighted, subset: documents.indices, skillCount: skillCount, topK: options.topK)
-    let profiles = Dictionary(uniqueKeysWithValues: present.map { role in
+    // Per-role term counts and TF-IDF centroids over the whole vocabulary (indexed by term id),
+    // accumulated posting by posting: no per-posting weight vectors are kept.
+    let dimension = vocabulary.count
+    var profiles: [Role: (centroid: [Double], top: Set<Int>)] = [:]
+    for role in present {
       let indices = byRole[role] ?? []
-      return (role, (centroid: everything.centroid(indices), top: OverlapMetrics.topTerms(everything.termCounts(indices), k: options.topK)))
-    })
+      var counts = [Double](repeating: 0, count: dimension)
+      var centroid = [Double](repeating: 0, count: dimension)
+      for index in indices {
+        let vector = documents[index].vector
+        for (id, count) in zip(vector.ids, vector.counts) { counts[Int(id)] += Double(count) }
+        for (id, weight) in OverlapMetrics.tfidf(vector, idf: idf) { centroid[Int(id)] += weight }
+      }
+      let size = Double(max(indices.count, 1))
+      profiles[role] = (centroid.map { $0 / size }, OverlapMetrics.topTerms(counts, k: options.topK))
+    }
     for (i, a) in present.enumerated() {
       for b in present[(i + 1)...] {
         guard let pa = profiles[a], let pb = profiles[b] else { continue }
@@ -178,7 +188,7 @@ public struct OverlapAnalysis: Sendable {
 
     /// - Parameter subset: The documents the space covers; term positions follow term ids, so
     ///   ties in top-term rankings go to the term seen first in the input.
-    init<S: Sequence<Int>>(documents: [OverlapDocument], weighted: [[(Int32, Double)]], subset: S, skillCount: Int, topK: Int) {
+    init<S: Sequence<Int>>(documents: [OverlapDocument], idf: (Int32) -> Double, subset: S, skillCount: Int, topK: Int) {
       let members = Array(subset)
       var ids = Set<Int32>()
       for index in members { ids.formUnion(documents[index].vector.ids) }
@@ -190,7 +200,7 @@ public struct OverlapAnalysis: Sendable {
       for index in members where counts[index].isEmpty {
         let vector = documents[index].vector
         counts[index] = zip(vector.ids, vector.counts).compactMap { id, count in position[id].map { ($0, Double(count)) } }
-        weights[index] = weighted[index].compactMap { id, weight in position[id].map { ($0, weight) } }
+        weights[index] = OverlapMetrics.tfidf(vector, idf: idf).compactMap { id, weight in position[id].map { ($0, weight) } }
       }
       self.counts = counts
       self.weights = weights
