@@ -168,7 +168,7 @@ public struct PostingReader: Sendable {
     let (markup, jsonWarnings) = JobPostingMarkup.find(in: page.jsonLD)
     warnings += jsonWarnings
 
-    var sections = Self.sections(from: page.blocks, title: nil)
+    var sections = Self.sections(from: page.blocks)
     var title = page.firstHeading ?? page.openGraphTitle ?? page.documentTitle ?? ""
     var usedMarkup = false
     if let markup {
@@ -203,14 +203,14 @@ public struct PostingReader: Sendable {
     else { return nil }
     let text = first.blocks.map(\.text).joined(separator: "\n")
     let looksEscaped = ["<p>", "<li>", "<br", "<ul>", "<div", "<strong>", "<h"].contains { text.has($0) }
-    guard looksEscaped else { return sections(from: first.blocks, title: nil) }
+    guard looksEscaped else { return sections(from: first.blocks) }
     return HTMLExtractor.extract(html: "<html><body>\(text)</body></html>", selectMainContent: false)
-      .map { sections(from: $0.blocks, title: nil) }
+      .map { sections(from: $0.blocks) }
   }
 
   /// Turns blocks into sections: HTML headings, and short paragraphs that are all bold or read
   /// as headings ("Requirements:"), start sections.
-  static func sections(from blocks: [TextBlock], title: String?) -> [PostingSection] {
+  static func sections(from blocks: [TextBlock]) -> [PostingSection] {
     var builder = SectionBuilder()
     for block in blocks {
       let isBoldLine = block.kind == .paragraph && block.boldCharacters * 10 >= block.text.count * 9

@@ -19,7 +19,7 @@ public enum Stopwords {
     "were", "weren't", "what", "what's", "when", "where", "which", "while", "who", "whom", "whose",
     "why", "will", "with", "within", "won't", "would", "wouldn't", "you", "you'd", "you'll",
     "you're", "you've", "your", "yours", "yourself", "yourselves", "able", "well", "like",
-    "including", "e.g", "i.e", "etc", "within", "without", "among", "s", "t",
+    "including", "e.g", "i.e", "without", "among", "s", "t",
   ]
 
   /// Function words of Spanish, Portuguese, French and German (diacritics folded, as tokens
