@@ -53,7 +53,7 @@ let package = Package(
     .target(name: "_RoleLensTestSupport", path: "Tests/_RoleLensTestSupport"),
     // Fixtures are read from the source tree (TestSupport.fixture), not bundled.
     .testTarget(
-      name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "CZlib", "_RoleLensTestSupport"],
+      name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "CLibXML2", "CZlib", "_RoleLensTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText"]),
     .testTarget(

@@ -6,7 +6,7 @@ import CLibXML2
 /// libxml2 pointer outlives the document or leaves this module.
 struct HTMLDocument: ~Copyable {
   private let document: htmlDocPtr
-  /// Whether elements had attributes beyond `AttributeLimiter.maximumAttributes` removed.
+  /// Whether elements had attributes beyond `MarkupPrepass.maximumAttributes` removed.
   let attributesTrimmed: Bool
 
   /// Parser options: RECOVER (real pages are broken; keep going), NONET (never touch the
@@ -30,15 +30,18 @@ struct HTMLDocument: ~Copyable {
     return true
   }()
 
-  /// Parses `text` with `htmlReadMemory`, telling libxml2 the bytes are UTF-8 (rolelens has
-  /// already decoded the file, so libxml2's own charset sniffing must not run again).
+  /// Parses `text` with `htmlReadMemory` after `MarkupPrepass`, telling libxml2 the bytes are
+  /// UTF-8 (rolelens has already decoded the file, so libxml2's own charset sniffing must not
+  /// run again).
   ///
   /// - Returns: `nil` when libxml2 produced no document (input too large for an `Int32`
   ///   length, or nothing parseable).
   init?(html text: String) {
     _ = Self.initialised
-    var (utf8, trimmed) = AttributeLimiter.limit(Array(text.utf8))
-    attributesTrimmed = trimmed
+    let prepared = text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
+      ?? MarkupPrepass.prepare(Array(text.utf8))
+    var utf8 = prepared.bytes
+    attributesTrimmed = prepared.attributesTrimmed
     if utf8.isEmpty { utf8 = [0x20] }
     guard let length = Int32(exactly: utf8.count) else { return nil }
     let parsed: htmlDocPtr? = utf8.withUnsafeBufferPointer { buffer in

@@ -85,6 +85,12 @@ enum HTMLExtractor {
   /// Substrings of a class or id that mark content.
   static let contentMarkers = ["article", "body", "column", "content", "main", "entry", "story", "text", "post", "job", "description"]
 
+  /// Every class and id marker, matched in one pass, with the mask of each list.
+  static let markers = SubstringMatcher(Array(Set(boilerplateMarkers + strongBoilerplateMarkers + contentMarkers)).sorted())
+  static let boilerplateMask = markers.mask(of: boilerplateMarkers)
+  static let strongBoilerplateMask = markers.mask(of: strongBoilerplateMarkers)
+  static let contentMask = markers.mask(of: contentMarkers)
+
   /// ARIA roles of page furniture.
   static let boilerplateRoles: Set<String> = [
     "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search", "menu",
@@ -98,8 +104,7 @@ enum HTMLExtractor {
   ///   are all content.
   static func extract(html: String, selectMainContent: Bool) -> ExtractedPage? {
     guard let document = HTMLDocument(html: html) else { return nil }
-    let warnings = document.attributesTrimmed
-      ? ["an element has more than \(AttributeLimiter.maximumAttributes) attributes; the rest were ignored"] : []
+    let warnings = document.attributesTrimmed ? [attributesTrimmedWarning] : []
     return document.withRoot { root in
       var walker = BlockWalker(keepFurniture: false)
       walker.walk(root)
@@ -122,11 +127,22 @@ enum HTMLExtractor {
     }
   }
 
+  static let attributesTrimmedWarning =
+    "an element has more than \(MarkupPrepass.maximumAttributes) attributes; the rest were ignored"
+
+  /// An element's class and id, lowercased and joined by a space; "" when it has neither.
+  static func classAndID(_ node: xmlNodePtr) -> String {
+    let className = node.attribute("class")
+    let id = node.attribute("id")
+    guard className != nil || id != nil else { return "" }
+    return ((className ?? "") + " " + (id ?? "")).lowercased()
+  }
+
   /// Below this many characters of main text, extraction is retried keeping furniture.
   static let minimumMainText = 200
 
   /// Whether an element's class, id or role marks it as boilerplate, or it is hidden.
-  static func isBoilerplate(_ node: xmlNodePtr) -> Bool {
+  static func isBoilerplate(_ node: xmlNodePtr, names: String) -> Bool {
     if node.attribute("hidden") != nil { return true }
     if node.attribute("aria-hidden")?.lowercased() == "true" { return true }
     if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
@@ -135,11 +151,11 @@ enum HTMLExtractor {
       return true
     }
     if let role = node.attribute("role")?.lowercased(), boilerplateRoles.contains(role) { return true }
-    let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-    guard names.count > 1 else { return false }
-    if strongBoilerplateMarkers.contains(where: { names.has($0) }) { return true }
-    guard boilerplateMarkers.contains(where: { names.has($0) }) else { return false }
-    return !contentMarkers.contains(where: { names.has($0) })
+    guard !names.isEmpty else { return false }
+    let found = markers.matches(names)
+    if found & strongBoilerplateMask != 0 { return true }
+    guard found & boilerplateMask != 0 else { return false }
+    return found & contentMask == 0
   }
 }
 
@@ -161,8 +177,8 @@ private struct BlockWalker {
     self.keepFurniture = keepFurniture
   }
 
-  // Inline text being collected for the current block.
-  private var buffer = ""
+  // Inline text being collected for the current block, as UTF-8.
+  private var buffer: [UInt8] = []
   private var bufferLinkCharacters = 0
   private var bufferBoldCharacters = 0
   private var bufferKind: TextBlock.Kind = .paragraph
@@ -208,6 +224,44 @@ private struct BlockWalker {
     var linkDensity: Double { characters == 0 ? 0 : Double(linkCharacters) / Double(characters) }
   }
 
+  /// What the walk needs to know of a tag name, looked up once per name and document.
+  private struct Tag {
+    var name: String
+    var isFurniture: Bool
+    var isDroppedElement: Bool
+    var isBlock: Bool
+  }
+
+  /// A direct-mapped cache of tags by name, keyed by the name's bytes packed into two words:
+  /// elements are classified without making a String or hashing one per element.
+  private var tagCache = [(key: (UInt64, UInt64), tag: Tag)?](repeating: nil, count: 128)
+
+  private mutating func tag(_ node: xmlNodePtr) -> Tag {
+    guard let name = node.pointee.name else { return Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false) }
+    // Names of up to 15 bytes pack exactly (with their length); longer ones are not cached.
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    var length = 0
+    var pointer = name
+    while pointer.pointee != 0 && length < 16 {
+      let byte = UInt64(pointer.pointee)
+      if length < 8 { low |= byte << (8 * length) } else { high |= byte << (8 * (length - 8)) }
+      length += 1
+      pointer += 1
+    }
+    let cacheable = length < 16
+    let key = (low, high | UInt64(length) << 56)
+    let slot = Int(truncatingIfNeeded: (low &* 0x9E37_79B9_7F4A_7C15 ^ high) >> 57)
+    if cacheable, let cached = tagCache[slot], cached.key == key { return cached.tag }
+    let text = node.tagName
+    let tag = Tag(
+      name: text,
+      isFurniture: HTMLExtractor.furnitureElements.contains(text) || HTMLExtractor.fallbackElements.contains(text),
+      isDroppedElement: HTMLExtractor.droppedElements.contains(text), isBlock: HTMLExtractor.blockElements.contains(text))
+    if cacheable { tagCache[slot] = (key, tag) }
+    return tag
+  }
+
   private var stack: [Frame] = []
   /// The block kinds of the open elements that have one (headings, list items), innermost
   /// last, so the kind of the text being collected is found in O(1) however deep the page.
@@ -251,7 +305,7 @@ private struct BlockWalker {
     while let node = stack.popLast() {
       if let sibling = node.pointee.next, node != root || siblings { stack.append(sibling) }
       guard node.isElement else { continue }
-      switch node.tagName {
+      switch tag(node).name {
       case "title":
         if documentTitle == nil { documentTitle = normalizeSpace(node.allText) }
         continue
@@ -294,19 +348,27 @@ private struct BlockWalker {
   /// Enters a node; returns whether to descend into its children.
   private mutating func enter(_ node: xmlNodePtr) -> Bool {
     if node.isText {
-      let text = node.textContent
-      buffer += text
-      let count = text.unicodeScalars.count
+      guard let content = node.pointee.content else { return false }
+      // Appended as bytes; characters counted as UTF-8 lead bytes (libxml2 hands out UTF-8).
+      var count = 0
+      var pointer = content
+      while pointer.pointee != 0 {
+        let byte = pointer.pointee
+        buffer.append(byte)
+        if byte & 0xC0 != 0x80 { count += 1 }
+        pointer += 1
+      }
       if linkDepth > 0 { bufferLinkCharacters += count }
       if boldDepth > 0 { bufferBoldCharacters += count }
       return false
     }
     guard node.isElement else { return false }
-    let name = node.tagName
-    let isFurniture = HTMLExtractor.furnitureElements.contains(name) || HTMLExtractor.fallbackElements.contains(name)
-      || HTMLExtractor.isBoilerplate(node)
-    let isDropped = HTMLExtractor.droppedElements.contains(name) || (isFurniture && !keepFurniture)
-    let isBlock = HTMLExtractor.blockElements.contains(name)
+    let tag = tag(node)
+    let name = tag.name
+    let names = HTMLExtractor.classAndID(node)
+    let isFurniture = tag.isFurniture || HTMLExtractor.isBoilerplate(node, names: names)
+    let isDropped = tag.isDroppedElement || (isFurniture && !keepFurniture)
+    let isBlock = tag.isBlock
     if isDropped || isBlock { flush() }
     var kind: TextBlock.Kind?
     switch name {
@@ -325,7 +387,7 @@ private struct BlockWalker {
       Frame(
         node: node, id: nextID, name: name, firstBlock: blocks.count, isLink: isLink, isBold: isBold,
         isBlock: isBlock && !isDropped, isDropped: isDropped, blockKind: kind,
-        bonus: isBlock ? Self.bonus(node, name: name) : 0, isWrapper: !isDropped && Self.isWrapper(node),
+        bonus: isBlock ? Self.bonus(node, name: name, names: names) : 0, isWrapper: !isDropped && Self.isWrapper(node),
         isFurniture: isFurniture))
     nextID += 1
     if let kind { kindStack.append(kind) }
@@ -363,11 +425,11 @@ private struct BlockWalker {
   /// parent and, halved, to its grandparent (readability's scoring).
   private mutating func flush() {
     defer {
-      buffer = ""
+      buffer.removeAll(keepingCapacity: true)
       bufferLinkCharacters = 0
       bufferBoldCharacters = 0
     }
-    let text = normalizeSpace(buffer)
+    let text = buffer.withUnsafeBufferPointer { normalizeSpace(utf8: $0) }
     guard !text.isEmpty else { return }
     if let owner = stack.last, owner.isFurniture { return }
     let length = text.unicodeScalars.count
@@ -423,7 +485,7 @@ private struct BlockWalker {
   }
 
   /// Readability's starting score for an element: by tag, and by class, id and microdata.
-  static func bonus(_ node: xmlNodePtr, name: String) -> Double {
+  static func bonus(_ node: xmlNodePtr, name: String, names: String) -> Double {
     var bonus: Double
     switch name {
     case "div", "article", "main", "section": bonus = 5
@@ -433,9 +495,9 @@ private struct BlockWalker {
     default: bonus = 0
     }
     if name == "article" || name == "main" { bonus += 10 }
-    let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-    if HTMLExtractor.contentMarkers.contains(where: { names.has($0) }) { bonus += 25 }
-    if HTMLExtractor.boilerplateMarkers.contains(where: { names.has($0) }) { bonus -= 25 }
+    let found = names.isEmpty ? 0 : HTMLExtractor.markers.matches(names)
+    if found & HTMLExtractor.contentMask != 0 { bonus += 25 }
+    if found & HTMLExtractor.boilerplateMask != 0 { bonus -= 25 }
     if let itemprop = node.attribute("itemprop")?.lowercased(), itemprop == "articlebody" || itemprop == "description" {
       bonus += 50
     }
@@ -535,40 +597,43 @@ private struct BlockWalker {
 /// - Complexity: O(n), on the UTF-8 bytes (this runs on every block of every page).
 func normalizeSpace(_ text: String) -> String {
   var copy = text
-  return copy.withUTF8 { bytes -> String in
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.count)
-    var pendingSpace = false
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let byte = bytes[index]
-      // The width of a white-space character starting here, or 0.
-      var space = 0
-      switch byte {
-      case 0x20, 0x0A, 0x09, 0x0D, 0x0B, 0x0C: space = 1
-      case 0xC2 where index + 1 < count && (bytes[index + 1] == 0xA0 || bytes[index + 1] == 0x85): space = 2
-      case 0xE2 where index + 2 < count:
-        let b1 = bytes[index + 1]
-        let b2 = bytes[index + 2]
-        if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) { space = 3 }
-      case 0xE3 where index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80: space = 3
-      case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF: space = 3
-      case 0xE1 where index + 2 < count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80: space = 3
-      default: space = 0
-      }
-      if space > 0 {
-        pendingSpace = true
-        index += space
-        continue
-      }
-      if pendingSpace && !output.isEmpty { output.append(0x20) }
-      pendingSpace = false
-      output.append(byte)
-      index += 1
+  return copy.withUTF8 { normalizeSpace(utf8: $0) }
+}
+
+/// `normalizeSpace` of UTF-8 bytes.
+func normalizeSpace(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+  var output: [UInt8] = []
+  output.reserveCapacity(bytes.count)
+  var pendingSpace = false
+  var index = 0
+  let count = bytes.count
+  while index < count {
+    let byte = bytes[index]
+    // The width of a white-space character starting here, or 0.
+    var space = 0
+    switch byte {
+    case 0x20, 0x0A, 0x09, 0x0D, 0x0B, 0x0C: space = 1
+    case 0xC2 where index + 1 < count && (bytes[index + 1] == 0xA0 || bytes[index + 1] == 0x85): space = 2
+    case 0xE2 where index + 2 < count:
+      let b1 = bytes[index + 1]
+      let b2 = bytes[index + 2]
+      if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) { space = 3 }
+    case 0xE3 where index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80: space = 3
+    case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF: space = 3
+    case 0xE1 where index + 2 < count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80: space = 3
+    default: space = 0
     }
-    return String(decoding: output, as: UTF8.self)
+    if space > 0 {
+      pendingSpace = true
+      index += space
+      continue
+    }
+    if pendingSpace && !output.isEmpty { output.append(0x20) }
+    pendingSpace = false
+    output.append(byte)
+    index += 1
   }
+  return String(decoding: output, as: UTF8.self)
 }
 
 extension String {

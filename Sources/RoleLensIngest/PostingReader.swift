@@ -87,7 +87,7 @@ public struct PostingReader: Sendable {
       return skip(file, .tooLarge, "\(file.size) bytes; the limit is \(limit) (--max-file-size)")
     }
     var bytes: [UInt8]
-    switch readBytes(file.systemPath, limit: limit) {
+    switch readBytes(file.systemPath, limit: limit, expectedSize: file.size) {
     case .success(let read): bytes = read
     case .failure(let failure): return skip(file, failure.reason, failure.detail)
     }
@@ -104,6 +104,14 @@ public struct PostingReader: Sendable {
     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }) {
       return skip(file, .empty, "only white space")
     }
+    // Script and style bodies go before decoding: every later pass then reads only the text
+    // that matters. Only for encodings where markup is ASCII (not UTF-16/32).
+    var attributesTrimmed = false
+    if format == .html, TextDecoding.isASCIICompatible(bytes) {
+      let prepared = MarkupPrepass.prepare(bytes)
+      bytes = prepared.bytes
+      attributesTrimmed = prepared.attributesTrimmed
+    }
     let decoded: DecodedText
     switch TextDecoding.decode(bytes, isMarkup: format == .html) {
     case .success(let text): decoded = text
@@ -115,6 +123,7 @@ public struct PostingReader: Sendable {
     var warnings = decoded.warnings
     let (text, repairs) = TextRepair.repairMojibake(decoded.text)
     if repairs > 0 { warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)") }
+    if attributesTrimmed { warnings.append(HTMLExtractor.attributesTrimmedWarning) }
     var result: ReadResult
     switch format {
     case .csv, .jsonl, .json:
@@ -265,11 +274,12 @@ public struct PostingReader: Sendable {
 
   /// Reads at most `limit` bytes of a regular file with POSIX calls (no Foundation, and an
   /// explicit bound even if the file grows while it is read).
-  private func readBytes(_ path: [UInt8], limit: Int) -> Result<[UInt8], ReadFailure> {
+  private func readBytes(_ path: [UInt8], limit: Int, expectedSize: Int) -> Result<[UInt8], ReadFailure> {
     let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_RDONLY | O_NONBLOCK)
     guard descriptor >= 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
     defer { close(descriptor) }
     var bytes: [UInt8] = []
+    bytes.reserveCapacity(min(expectedSize, limit) + 1)
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
@@ -278,7 +288,7 @@ public struct PostingReader: Sendable {
         return .failure(ReadFailure(reason: .unreadable, detail: systemError()))
       }
       if count == 0 { break }
-      bytes.append(contentsOf: chunk[0..<count])
+      chunk.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<count])) }
       if bytes.count > limit {
         return .failure(ReadFailure(reason: .tooLarge, detail: "more than \(limit) bytes (--max-file-size)"))
       }

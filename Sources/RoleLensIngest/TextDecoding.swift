@@ -74,6 +74,13 @@ public enum TextDecoding {
 
   // MARK: - Byte-order marks and UTF-16/32
 
+  /// Whether ASCII characters are single ASCII bytes in `bytes`' encoding (no UTF-16/32 byte
+  /// order mark and no look of BOM-less UTF-16), so markup can be scanned before decoding.
+  static func isASCIICompatible(_ bytes: [UInt8]) -> Bool {
+    let mark = byteOrderMark(bytes)?.0
+    return (mark == nil || mark == .utf8) && utf16WithoutBOM(bytes) == nil
+  }
+
   static func byteOrderMark(_ b: [UInt8]) -> (TextEncoding, Int)? {
     if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8, 3) }
     if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (.utf32LE, 4) }
