@@ -61,7 +61,7 @@ public struct Analysis: Sendable {
       toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
       inputFiles: walk.files.count + walk.skipped.count, includeDuplicates: options.includeDuplicates)
     return AnalysisReport(
-      records: merger.records, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: merger.facts)
+      postings: merger.postings, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: merger.facts)
   }
 
   /// Classifies every posting of the inputs (no statistics), for `eval`.
@@ -120,14 +120,16 @@ public struct Analysis: Sendable {
   struct Merger {
     let includeDuplicates: Bool
     let scorer: Scorer
-    var records: [PostingRecord] = []
+    /// Rows of postings.csv, spilled to disk as they come.
+    let postings = PostingTable()
     var skipped: [SkippedInput] = []
     var documents: [OverlapDocument] = []
     var vocabulary = Vocabulary()
     var facts = IngestSummary()
     private var firstByFingerprint: [UInt64: String] = [:]
     private var nearDuplicates = NearDuplicateIndex()
-    private var signatureOwners: [String] = []
+    /// The id of each posting in `nearDuplicates`, in the order added.
+    private var signatureOwners = StringList()
 
     init(includeDuplicates: Bool, scorer: Scorer) {
       self.includeDuplicates = includeDuplicates
@@ -148,7 +150,7 @@ public struct Analysis: Sendable {
           firstByFingerprint[processed.fingerprint] = processed.record.id
         }
         facts.add(processed.facts)
-        records.append(processed.record)
+        postings.append(processed.record)
         guard processed.record.duplicateOf == nil || includeDuplicates else { continue }
         let classification = processed.record.classification
         documents.append(
@@ -157,6 +159,23 @@ public struct Analysis: Sendable {
             skills: classification.skills,
             scoresAs: Role.allCases.filter { $0 != .other && scorer.scoresAs(classification, $0) }))
       }
+    }
+  }
+
+  /// Strings stored back to back in one buffer: a run keeps one id per posting, and this costs
+  /// the id's bytes plus 8, not a String object each.
+  struct StringList {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+
+    mutating func append(_ string: String) {
+      bytes += string.utf8
+      ends.append(bytes.count)
+    }
+
+    subscript(index: Int) -> String {
+      let start = index == 0 ? 0 : Int(ends[index - 1])
+      return String(decoding: bytes[start..<Int(ends[index])], as: UTF8.self)
     }
   }
 

@@ -67,7 +67,8 @@ public struct IngestSummary: Sendable, Hashable {
 
 /// Everything the reports are written from.
 public struct AnalysisReport: Sendable {
-  public var records: [PostingRecord]
+  /// The postings' rows and tallies.
+  public var postings: PostingTable
   public var skipped: [SkippedInput]
   public var overlap: OverlapResult
   public var lexicon: Lexicon
@@ -75,10 +76,10 @@ public struct AnalysisReport: Sendable {
   public var ingest: IngestSummary
 
   public init(
-    records: [PostingRecord], skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo,
+    postings: PostingTable, skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo,
     ingest: IngestSummary = IngestSummary()
   ) {
-    self.records = records
+    self.postings = postings
     self.skipped = skipped
     self.overlap = overlap
     self.lexicon = lexicon
@@ -86,9 +87,11 @@ public struct AnalysisReport: Sendable {
     self.ingest = ingest
   }
 
-  /// Postings that are duplicates of an earlier one.
-  public var duplicateCount: Int { records.filter { $0.duplicateOf != nil }.count }
-
-  /// Postings per top role (all postings, duplicates included).
-  public func postings(of role: Role) -> [PostingRecord] { records.filter { $0.classification.role == role } }
+  /// A report of `records`, in order.
+  public init(
+    records: [PostingRecord], skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo,
+    ingest: IngestSummary = IngestSummary()
+  ) {
+    self.init(postings: PostingTable(records), skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: ingest)
+  }
 }

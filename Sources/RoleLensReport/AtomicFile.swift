@@ -29,6 +29,34 @@ enum AtomicFile {
     }
   }
 
+  /// Writes the file by handing `body` a stream on the temporary file.
+  static func write(to path: String, _ body: (UnsafeMutablePointer<FILE>) throws -> Void) throws {
+    let folder = (path as NSString).deletingLastPathComponent
+    let name = (path as NSString).lastPathComponent
+    let temporary = (folder.isEmpty ? "." : folder) + "/.\(name).tmp-\(getpid())"
+    guard let stream = fopen(temporary, "w") else {
+      throw ReportError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+    }
+    do {
+      try body(stream)
+    } catch {
+      fclose(stream)
+      unlink(temporary)
+      if case ReportError.cannotWrite(_, let reason) = error { throw ReportError.cannotWrite(path: path, reason: reason) }
+      throw error
+    }
+    guard fclose(stream) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw ReportError.cannotWrite(path: path, reason: reason)
+    }
+    guard rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw ReportError.cannotWrite(path: path, reason: reason)
+    }
+  }
+
   /// Creates `folder` (and parents) if needed and checks it is a writable folder.
   static func prepareFolder(_ folder: String) throws {
     var isDirectory: ObjCBool = false

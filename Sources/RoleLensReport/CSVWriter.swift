@@ -30,8 +30,12 @@ public struct CSVWriter: Sendable {
   }
 
   public mutating func appendRow(_ cells: [CSVCell]) {
-    output += cells.map(Self.render).joined(separator: ",")
-    output += "\n"
+    output += Self.line(cells)
+  }
+
+  /// One row of cells, with its line end.
+  public static func line(_ cells: [CSVCell]) -> String {
+    cells.map(render).joined(separator: ",") + "\n"
   }
 
   /// The text of one cell.

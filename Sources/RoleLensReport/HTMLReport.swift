@@ -30,7 +30,7 @@ struct HTMLReport {
       </head>
       <body>
       <h1>\(escape(name(roleA))) vs \(escape(name(roleB)))</h1>
-      <p class="note">\(report.records.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; \(report.duplicateCount) duplicates \(report.run.includeDuplicates ? "included" : "left out of the statistics").</p>
+      <p class="note">\(report.postings.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; \(report.postings.duplicates) duplicates \(report.run.includeDuplicates ? "included" : "left out of the statistics").</p>
       <p class="lead">\(headline())</p>
 
       """
@@ -196,13 +196,13 @@ struct HTMLReport {
   }
 
   func rolesSection() -> String {
-    let total = report.records.count
+    let total = report.postings.count
     var rows = ""
     for role in Role.allCases {
-      let records = report.postings(of: role)
-      guard !records.isEmpty else { continue }
-      let share = total == 0 ? 0 : Double(records.count) / Double(total)
-      rows += "<tr><td>\(escape(role.rawValue))</td><td class=\"num\">\(records.count)</td><td class=\"num\">\(number(share))</td><td class=\"num\">\(records.filter(\.classification.needsReview).count)</td></tr>\n"
+      let count = report.postings.count(of: role)
+      guard count > 0 else { continue }
+      let share = total == 0 ? 0 : Double(count) / Double(total)
+      rows += "<tr><td>\(escape(role.rawValue))</td><td class=\"num\">\(count)</td><td class=\"num\">\(number(share))</td><td class=\"num\">\(report.postings.needsReview(of: role))</td></tr>\n"
     }
     return """
       <h2>Postings per role</h2>

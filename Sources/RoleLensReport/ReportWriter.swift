@@ -1,3 +1,4 @@
+import Foundation
 import RoleLensClassify
 import RoleLensIngest
 import RoleLensOverlap
@@ -17,8 +18,9 @@ public struct ReportWriter: Sendable {
   /// - Throws: `ReportError.cannotWrite` naming the folder or file that could not be written.
   public func write(_ report: AnalysisReport, to folder: String) throws {
     try AtomicFile.prepareFolder(folder)
+    let path = { (name: String) in folder.hasSuffix("/") ? folder + name : folder + "/" + name }
+    try AtomicFile.write(to: path("postings.csv")) { try report.postings.write(to: $0) }
     let contents: [(String, String)] = [
-      ("postings.csv", postingsCSV(report)),
       ("skipped.csv", skippedCSV(report)),
       ("roles.csv", rolesCSV(report)),
       ("overlap.csv", overlapCSV(report)),
@@ -29,30 +31,28 @@ public struct ReportWriter: Sendable {
       ("report.html", HTMLReport(report: report).render()),
     ]
     for (name, text) in contents {
-      try AtomicFile.write(text, to: folder.hasSuffix("/") ? folder + name : folder + "/" + name)
+      try AtomicFile.write(text, to: path(name))
     }
   }
 
   // MARK: - CSV files
 
-  func postingsCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(
-      header: [
-        "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
-        "needs_review",
-      ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "warnings"])
-    for record in report.records {
-      let c = record.classification
-      csv.appendRow(
-        [
-          .text(record.id), .text(record.path), record.row.map { .integer($0) } ?? .empty,
-          .text(record.format.rawValue), .text(record.title), .optional(record.company),
-          .optional(record.location), .text(c.role.rawValue), .number(c.confidence), .text(c.runnerUp.rawValue),
-          .text(c.needsReview ? "yes" : "no"),
-        ] + Role.allCases.map { .number(c.score($0)) }
-          + [.optional(record.duplicateOf), .text(record.warnings.joined(separator: "; "))])
+  /// postings.csv as text (the run writes it from its spill file instead).
+  func postingsCSV(_ report: AnalysisReport) throws -> String {
+    var buffer: UnsafeMutablePointer<CChar>?
+    var size = 0
+    guard let stream = open_memstream(&buffer, &size) else {
+      throw ReportError.cannotWrite(path: "postings.csv", reason: String(cString: strerror(errno)))
     }
-    return csv.output
+    defer { free(buffer) }
+    do {
+      try report.postings.write(to: stream)
+    } catch {
+      fclose(stream)
+      throw error
+    }
+    fclose(stream)
+    return buffer.map { String(cString: $0) } ?? ""
   }
 
   func skippedCSV(_ report: AnalysisReport) -> String {
@@ -65,14 +65,14 @@ public struct ReportWriter: Sendable {
 
   func rolesCSV(_ report: AnalysisReport) -> String {
     var csv = CSVWriter(header: ["role", "name", "postings", "share", "mean_confidence", "needs_review"])
-    let total = report.records.count
+    let postings = report.postings
+    let total = postings.count
     for role in Role.allCases {
-      let records = report.postings(of: role)
-      let meanConfidence = records.isEmpty ? nil : records.map(\.classification.confidence).reduce(0, +) / Double(records.count)
+      let count = postings.count(of: role)
       csv.appendRow([
-        .text(role.rawValue), .text(report.lexicon.entry(role).name), .integer(records.count),
-        .number(total == 0 ? 0 : Double(records.count) / Double(total)), .number(meanConfidence),
-        .integer(records.filter(\.classification.needsReview).count),
+        .text(role.rawValue), .text(report.lexicon.entry(role).name), .integer(count),
+        .number(total == 0 ? 0 : Double(count) / Double(total)), .number(postings.meanConfidence(of: role)),
+        .integer(postings.needsReview(of: role)),
       ])
     }
     return csv.output
@@ -142,9 +142,9 @@ public struct ReportWriter: Sendable {
       ("lexicon_hash", .string(report.run.lexiconHash)),
       ("seed", .string(String(report.run.seed))),
       ("inputs", .integer(report.run.inputFiles)),
-      ("postings", .integer(report.records.count)),
+      ("postings", .integer(report.postings.count)),
       ("skipped", .integer(report.skipped.count)),
-      ("duplicates", .integer(report.duplicateCount)),
+      ("duplicates", .integer(report.postings.duplicates)),
       ("duplicates_included", .bool(report.run.includeDuplicates)),
       ("postings_in_overlap", .integer(counted)),
       ("ingest", .object([
@@ -156,7 +156,7 @@ public struct ReportWriter: Sendable {
           return count == 0 ? nil : (reason.rawValue, .integer(count))
         })),
       ])),
-      ("roles", .object(Role.allCases.map { ($0.rawValue, .integer(report.postings(of: $0).count)) })),
+      ("roles", .object(Role.allCases.map { ($0.rawValue, .integer(report.postings.count(of: $0))) })),
       ("pair", .object([
         ("role_a", .string(overlap.options.roleA.rawValue)),
         ("role_b", .string(overlap.options.roleB.rawValue)),

@@ -8,12 +8,12 @@ public enum Summary {
     var lines: [String] = []
     let overlap = report.overlap
     lines.append(
-      "\(report.records.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; "
-        + "\(report.duplicateCount) duplicates\(report.run.includeDuplicates ? " (included)" : " (left out of the overlap)")")
+      "\(report.postings.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; "
+        + "\(report.postings.duplicates) duplicates\(report.run.includeDuplicates ? " (included)" : " (left out of the overlap)")")
     lines.append("")
     lines.append("Postings per role:")
     for role in Role.allCases {
-      let count = report.postings(of: role).count
+      let count = report.postings.count(of: role)
       guard count > 0 else { continue }
       lines.append("  " + pad(role.rawValue, 28) + leftPad(String(count), 6))
     }

@@ -65,13 +65,24 @@ public struct MinHash: Sendable {
 
 /// Finds near-duplicates among signatures added in order, with locality-sensitive hashing:
 /// signatures are cut into bands, and only postings sharing a band are compared.
+///
+/// Memory per posting is kept small, since a run indexes every posting: signatures are stored
+/// flat with 32 bits per position (two different minimum hashes agree on their low 32 bits with
+/// probability 2⁻³², far below the estimate's own error), and each band's postings are chained
+/// through one flat array instead of an array per bucket.
 public struct NearDuplicateIndex: Sendable {
   /// Estimated Jaccard similarity at or above which a posting is a duplicate.
   public let threshold: Double
   private let bands: Int
-  private var buckets: [[UInt64: [Int]]]
-  private var signatures: [[UInt64]] = []
-  private var originals: [Int] = []
+  /// Per band: bucket key → the latest posting in that bucket.
+  private var latest: [[UInt32: Int32]]
+  /// Per posting and band (`index * bands + band`): the previous posting in the same bucket, or -1.
+  private var previous: [Int32] = []
+  /// Signature positions, `size` per posting, truncated to 32 bits.
+  private var signatures: [UInt32] = []
+  private var size = 0
+  /// Per posting: the earliest posting it duplicates (itself when new).
+  private var originals: [Int32] = []
 
   /// - Parameters:
   ///   - threshold: Similarity that makes a duplicate (default 0.8).
@@ -80,33 +91,57 @@ public struct NearDuplicateIndex: Sendable {
   public init(threshold: Double = 0.8, bands: Int = 16) {
     self.threshold = threshold
     self.bands = bands
-    buckets = [[UInt64: [Int]]](repeating: [:], count: bands)
+    latest = [[UInt32: Int32]](repeating: [:], count: bands)
   }
 
+  /// Postings indexed.
+  public var count: Int { originals.count }
+
   /// Adds a signature; returns the index (in order of addition) of the earliest posting it
-  /// duplicates, or `nil` when it is new.
+  /// duplicates, or `nil` when it is new. Every signature must have the same size.
   public mutating func add(_ signature: [UInt64]) -> Int? {
-    let index = signatures.count
-    let rows = max(signature.count / bands, 1)
-    var keys: [UInt64] = []
-    var best: Int?
+    if originals.isEmpty { size = signature.count }
+    precondition(signature.count == size, "signatures must have the same size")
+    let index = originals.count
+    let truncated = signature.map { UInt32(truncatingIfNeeded: $0) }
+    let rows = max(size / bands, 1)
+    var keys: [UInt32] = []
+    keys.reserveCapacity(bands)
+    var best: Int32?
     for band in 0..<bands {
       var key: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
-      for position in (band * rows)..<min((band + 1) * rows, signature.count) {
+      for position in (band * rows)..<min((band + 1) * rows, size) {
         key = MinHash.mix(key ^ signature[position])
       }
-      keys.append(key)
-      for candidate in buckets[band][key] ?? [] where best == nil || originals[candidate] < best ?? .max {
-        if MinHash.similarity(signature, signatures[candidate]) >= threshold {
-          best = originals[candidate]
+      let bucket = UInt32(truncatingIfNeeded: key)
+      keys.append(bucket)
+      // The earliest original among the similar postings, whatever order they are met in.
+      var candidate = latest[band][bucket] ?? -1
+      while candidate >= 0 {
+        let original = originals[Int(candidate)]
+        if best.map({ original < $0 }) ?? true, similarity(truncated, Int(candidate)) >= threshold {
+          best = original
         }
+        candidate = previous[Int(candidate) * bands + band]
       }
     }
-    signatures.append(signature)
-    originals.append(best ?? index)
+    signatures += truncated
+    originals.append(best ?? Int32(index))
     // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
     // original through it.
-    for (band, key) in keys.enumerated() { buckets[band][key, default: []].append(index) }
-    return best
+    for (band, key) in keys.enumerated() {
+      previous.append(latest[band][key] ?? -1)
+      latest[band][key] = Int32(index)
+    }
+    return best.map(Int.init)
+  }
+
+  /// The share of positions where `signature` agrees with posting `index`'s.
+  private func similarity(_ signature: [UInt32], _ index: Int) -> Double {
+    guard size > 0 else { return 0 }
+    var equal = 0
+    let start = index * size
+    for position in 0..<size where signatures[start + position] == signature[position] { equal += 1 }
+    return Double(equal) / Double(size)
   }
 }

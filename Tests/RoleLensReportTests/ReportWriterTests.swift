@@ -119,7 +119,7 @@ struct ReportWriterTests {
 
   @Test("postings.csv has the documented columns in the documented order")
   func postingsHeader() throws {
-    let csv = ReportWriter().postingsCSV(try sampleReport())
+    let csv = try ReportWriter().postingsCSV(try sampleReport())
     let header = try #require(csv.split(separator: "\n").first).split(separator: ",").map(String.init)
     #expect(
       header
@@ -129,7 +129,7 @@ struct ReportWriterTests {
 
   @Test("postings.csv neutralises a title that looks like a formula and quotes commas")
   func postingsRows() throws {
-    let lines = ReportWriter().postingsCSV(try sampleReport()).split(separator: "\n").map(String.init)
+    let lines = try ReportWriter().postingsCSV(try sampleReport()).split(separator: "\n").map(String.init)
     try #require(lines.count == 3)
     #expect(lines[1].hasPrefix("jobs/tpm.html,in/jobs/tpm.html,,html,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Acme, Inc.\",,"))
     #expect(lines[1].hasSuffix(",,encoding fell back; no date"))

@@ -77,13 +77,13 @@ struct Analyze: ParsableCommand {
     do {
       let analysis = try Analysis(options: options)
       report = try analysis.run(progress: progress.update)
-      progress.finish(postings: report.records.count, skipped: report.skipped.count)
+      progress.finish(postings: report.postings.count, skipped: report.skipped.count)
       try ReportWriter().write(report, to: out)
     } catch {
       throw CommandFailure.from(error)
     }
     print(Summary.text(report, out: out), terminator: "")
-    if report.records.isEmpty {
+    if report.postings.count == 0 {
       throw CommandFailure(message: "no posting found in the inputs (\(report.skipped.count) skipped; see \(out)/skipped.csv)", code: 3)
     }
   }
