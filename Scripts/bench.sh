@@ -5,9 +5,13 @@
 # and prints postings/s, MB/s, peak RSS and the ratios c/b and jobs-1/jobs-all.
 #
 # Usage: Scripts/bench.sh [N] [--dir DIR] [--runs R]
+#        Scripts/bench.sh --series N1,N2,... [--runs R]
 #   N      postings to generate (default 20000); the corpus is kept in DIR for later runs
 #   DIR    where the corpus goes (default /tmp/rolelens-bench-N)
 #   R      timed runs of each step; the median is reported (default 3)
+#   --series  the scaling check instead: for each N (corpora in /tmp/rolelens-bench-N), the floor
+#          and `analyze` with all cores, with each step's time relative to the previous N
+#          (doubling N should at most double the time) and peak RSS.
 # Needs: python3, gcc, pkg-config, libxml2-dev, GNU time (/usr/bin/time; apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +19,12 @@ cd "$(dirname "$0")/.."
 n=20000
 runs=3
 dir=""
+series=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --series) series="$2"; shift 2 ;;
     *) n="$1"; shift ;;
   esac
 done
@@ -31,15 +37,15 @@ swift build -c release >/dev/null
 bin=.build/release/rolelens
 gcc -O2 -o "$work/parse-floor" Scripts/parse-floor.c $(pkg-config --cflags --libs libxml-2.0)
 
-if [ ! -f "$dir/.complete" ]; then
-  echo "generating $n postings into $dir ..." >&2
-  rm -rf "$dir"
-  python3 Scripts/make-bench-corpus.py "$n" "$dir"
-  touch "$dir/.complete"
-fi
-files=$(find "$dir" -type f -name '*.html' | wc -l)
-bytes=$(find "$dir" -type f -name '*.html' -printf '%s\n' | awk '{s+=$1} END {print s}')
-mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}')
+# generate N DIR: makes the corpus unless a complete one is there.
+generate() {
+  if [ ! -f "$2/.complete" ]; then
+    echo "generating $1 postings into $2 ..." >&2
+    rm -rf "$2"
+    python3 Scripts/make-bench-corpus.py "$1" "$2"
+    touch "$2/.complete"
+  fi
+}
 
 # measure NAME COMMAND...: runs the command R times (after one warm-up that fills the page
 # cache), records the median wall time and the largest peak RSS.
@@ -60,6 +66,27 @@ measure() {
 }
 
 cores=$(nproc)
+if [ -n "$series" ]; then
+  printf '%-10s %14s %8s %16s %8s %12s\n' postings "floor s" "x prev" "analyze s" "x prev" "peak RSS MB"
+  previous_floor="" previous_analyze=""
+  for size in ${series//,/ }; do
+    corpus=/tmp/rolelens-bench-$size
+    generate "$size" "$corpus"
+    measure floor "$work/parse-floor" "$corpus"
+    measure analyze "$bin" analyze "$corpus" --out "$work/out-$size" --jobs "$cores" --quiet
+    awk -v n="$size" -v f="${seconds[floor]}" -v a="${seconds[analyze]}" -v pf="$previous_floor" \
+      -v pa="$previous_analyze" -v m="${rss[analyze]}" 'BEGIN {
+        printf "%-10s %14.2f %8s %16.2f %8s %12.1f\n", n, f, pf == "" ? "" : sprintf("%.2f", f / pf), a,
+          pa == "" ? "" : sprintf("%.2f", a / pa), m / 1024 }'
+    previous_floor=${seconds[floor]} previous_analyze=${seconds[analyze]}
+    rm -rf "$work/out-$size"
+  done
+  exit 0
+fi
+generate "$n" "$dir"
+files=$(find "$dir" -type f -name '*.html' | wc -l)
+bytes=$(find "$dir" -type f -name '*.html' -printf '%s\n' | awk '{s+=$1} END {print s}')
+mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1048576}')
 measure read sh -c "find '$dir' -type f -name '*.html' -print0 | xargs -0 cat > /dev/null"
 measure floor "$work/parse-floor" "$dir"
 measure jobs1 "$bin" analyze "$dir" --out "$work/out1" --jobs 1 --quiet
