@@ -59,60 +59,75 @@ public struct Analysis: Sendable {
       .run(merger.documents, vocabulary: merger.vocabulary)
     let run = RunInfo(
       toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
-      inputFiles: walk.files.count + walk.skipped.count, includeDuplicates: options.includeDuplicates)
+      inputFiles: walk.files + walk.skipped.count, includeDuplicates: options.includeDuplicates)
     return AnalysisReport(
-      postings: merger.postings, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: merger.facts)
+      postings: merger.postings, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run,
+      ingest: merger.facts)
   }
 
   /// Classifies every posting of the inputs (no statistics), for `eval`.
   func classifyAll(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PostingRecord] {
     var records: [PostingRecord] = []
-    _ = try processInputs(progress: progress) { outcome in records += outcome.postings.map(\.record) }
+    _ = try processInputs(progress: progress) { outcome in records += outcome.postings.map(\.record)
+    }
     return records
   }
 
   /// Walks the inputs and reads, extracts and classifies every file on `options.jobs` threads,
   /// handing each file's outcome to `consume` in input order (a reorder buffer holds the files
-  /// that finish early).
-  func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void) throws
-    -> InputWalker.Result
+  /// that finish early). A file's entry is released once it is read.
+  ///
+  /// - Returns: What the walk could not read, and how many files it found.
+  func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void)
+    throws
+    -> (skipped: [SkippedInput], files: Int)
   {
-    let walk = try InputWalker().walk(options.inputs)
-    let files = walk.files
-    var pending = [ReadOutcome?](repeating: nil, count: files.count)
+    var walk = try InputWalker().walk(options.inputs)
+    var files = walk.files
+    walk.files = []
+    let count = files.count
+    var pending = [ReadOutcome?](repeating: nil, count: count)
     let lock = NSLock()
-    let jobs = max(1, min(options.jobs, max(files.count, 1)))
+    let jobs = max(1, min(options.jobs, max(count, 1)))
     withoutActuallyEscaping(consume) { consume in
       pending.withUnsafeMutableBufferPointer { buffer in
-        // Slots, counters and `consume` are touched only under the lock.
-        nonisolated(unsafe) let slots = buffer
-        nonisolated(unsafe) let consume = consume
-        nonisolated(unsafe) var nextIndex = 0
-        nonisolated(unsafe) var finished = 0
-        nonisolated(unsafe) var cursor = 0
-        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-          while true {
-            lock.lock()
-            let index = nextIndex
-            nextIndex += 1
-            lock.unlock()
-            guard index < files.count else { return }
-            let outcome = process(files[index])
-            lock.lock()
-            slots[index] = outcome
-            finished += 1
-            progress?(finished, files.count)
-            while cursor < files.count, let ready = slots[cursor] {
-              slots[cursor] = nil
-              consume(ready)
-              cursor += 1
+        files.withUnsafeMutableBufferPointer { files in
+          // Slots, files, counters and `consume` are touched only under the lock.
+          nonisolated(unsafe) let files = files
+          nonisolated(unsafe) let slots = buffer
+          nonisolated(unsafe) let consume = consume
+          nonisolated(unsafe) var nextIndex = 0
+          nonisolated(unsafe) var finished = 0
+          nonisolated(unsafe) var cursor = 0
+          DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while true {
+              lock.lock()
+              let index = nextIndex
+              nextIndex += 1
+              guard index < count else {
+                lock.unlock()
+                return
+              }
+              let file = files[index]
+              files[index] = InputFile(path: "", relativePath: "", size: 0)
+              lock.unlock()
+              let outcome = process(file)
+              lock.lock()
+              slots[index] = outcome
+              finished += 1
+              progress?(finished, count)
+              while cursor < count, let ready = slots[cursor] {
+                slots[cursor] = nil
+                consume(ready)
+                cursor += 1
+              }
+              lock.unlock()
             }
-            lock.unlock()
           }
         }
       }
     }
-    return walk
+    return (walk.skipped, count)
   }
 
   /// Accumulates outcomes in input order: duplicate detection, term ids and statistics are
