@@ -13,16 +13,16 @@ public struct TokenizedPosting: Sendable {
   }
 
   /// Tokenises a posting's title and sections.
+  ///
+  /// A section's heading and its body each start after a break, so phrases do not run from
+  /// one into the next.
   public init(_ posting: Posting, tokenizer: Tokenizer = Tokenizer(), includeTitle: Bool = true) {
     title = includeTitle ? tokenizer.tokens(posting.title) : []
     sections = posting.sections.map { section in
-      var tokens = tokenizer.tokens(section.heading)
-      if let first = tokens.first {
-        tokens[0] = Token(first.text, breakBefore: true)
-      }
-      var body = tokenizer.tokens(section.text)
-      if let first = body.first { body[0] = Token(first.text, breakBefore: true) }
-      return (section.kind, tokens + body)
+      var tokens: [Token] = []
+      tokenizer.appendTokens(of: section.heading, to: &tokens, breakBefore: true)
+      tokenizer.appendTokens(of: section.text, to: &tokens, breakBefore: true)
+      return (section.kind, tokens)
     }
   }
 }

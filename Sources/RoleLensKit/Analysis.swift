@@ -192,8 +192,10 @@ public struct Analysis: Sendable {
       fingerprint ^= 0x20
       fingerprint = fingerprint &* 0x100_0000_01b3
     }
-    for token in tokenizer.tokens(posting.title) { mix(token.text) }
+    // The fingerprint covers the title even when the scorer does not read it.
+    for token in options.bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
     var words: [String] = []
+    words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
     for (section, tokens) in zip(posting.sections, tokenized.sections) {
       for token in tokens.tokens {
         mix(token.text)
