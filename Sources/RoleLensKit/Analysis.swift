@@ -196,14 +196,17 @@ public struct Analysis: Sendable {
     for token in options.bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
     var words: [String] = []
     words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
-    for (section, tokens) in zip(posting.sections, tokenized.sections) {
+    let counted = tokenized.sections.filter { (lexicon.sectionWeights[$0.kind] ?? 0) > 0 }
+    // Distinct unigrams and bigrams are usually fewer than the tokens counted, so reserving
+    // that many spares the table most of its rehashing.
+    counts.reserveCapacity(counted.reduce(0) { $0 + $1.tokens.count })
+    for tokens in tokenized.sections {
       for token in tokens.tokens {
         mix(token.text)
         words.append(token.text)
       }
-      guard (lexicon.sectionWeights[section.kind] ?? 0) > 0 else { continue }
-      TermCounter.count(tokens.tokens, into: &counts)
     }
+    for section in counted { TermCounter.count(section.tokens, into: &counts) }
     return (classification, counts, fingerprint, minHash.signature(words))
   }
 

@@ -116,23 +116,22 @@ public struct Tokenizer: Sendable {
     /// technical token (c++, c#, .net, node.js, ci/cd, r&d) or a contraction (you'll).
     private mutating func joinsWord(_ scalar: Unicode.Scalar, width: Int) -> Bool {
       let next = index + width
-      let nextIsWord = next < bytes.count && Tokenizer.isWordScalar(decode(at: next).scalar)
       switch scalar {
       case "+" where wordScalars > 0 && wordScalars <= 2 && startsWithLetter():
         // c++, g++: keep the pluses (but "5+ years" is a number, not a term "5+").
         while index < bytes.count && bytes[index] == UInt8(ascii: "+") { join(width: 1, isWord: false) }
         return true
-      case "#" where wordScalars > 0 && wordScalars <= 2 && !nextIsWord:
+      case "#" where wordScalars > 0 && wordScalars <= 2 && !isWord(at: next):
         join(width: 1, isWord: false)
         return true
-      case "." where nextIsWord && (wordScalars > 0 || startsDotWord(at: next)):
+      case "." where isWord(at: next) && (wordScalars > 0 || startsDotWord(at: next)):
         // node.js, asp.net, .net, 3.5, u.s (but not "end.Next": see continuesDottedWord).
         if wordScalars == 0 || continuesDottedWord(at: next) {
           join(width: 1, isWord: false)
           return true
         }
-      case "/" where wordScalars > 0 && wordScalars <= 4 && nextIsWord,
-        "&" where wordScalars > 0 && wordScalars <= 4 && nextIsWord:
+      case "/" where wordScalars > 0 && wordScalars <= 4 && isWord(at: next),
+        "&" where wordScalars > 0 && wordScalars <= 4 && isWord(at: next):
         let (length, after) = wordRun(from: next)
         // Only plain words join ("ci/cd"): "C/C++" and "C++/C#" are two languages each, not
         // "c/c" and "c++/c".
@@ -141,7 +140,7 @@ public struct Tokenizer: Sendable {
           join(width: 1, isWord: false)
           return true
         }
-      case "'" where wordScalars > 0 && nextIsWord, "\u{2019}" where wordScalars > 0 && nextIsWord:
+      case "'" where wordScalars > 0 && isWord(at: next), "\u{2019}" where wordScalars > 0 && isWord(at: next):
         join(width: width, isWord: false)
         return true
       default:
@@ -195,6 +194,13 @@ public struct Tokenizer: Sendable {
       Tokenizer.decode(bytes, at: offset)
     }
 
+    /// Whether a letter or digit starts at byte `offset`.
+    private func isWord(at offset: Int) -> Bool {
+      guard offset < bytes.count else { return false }
+      let byte = bytes[offset]
+      return byte < 0x80 ? Tokenizer.isASCIIWordByte(byte) : Tokenizer.isWordScalar(decode(at: offset).scalar)
+    }
+
     /// Whether the current word starts with a letter (c++, not 5+).
     private func startsWithLetter() -> Bool {
       decode(at: wordStart).scalar.properties.isAlphabetic
@@ -205,10 +211,8 @@ public struct Tokenizer: Sendable {
     private func wordRun(from start: Int) -> (length: Int, end: Int) {
       var end = start
       var length = 0
-      while end < bytes.count && length < 5 {
-        let (scalar, width) = decode(at: end)
-        guard Tokenizer.isWordScalar(scalar) else { break }
-        end += width
+      while length < 5 && isWord(at: end) {
+        end += decode(at: end).width
         length += 1
       }
       return (length, end)
