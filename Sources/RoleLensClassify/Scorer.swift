@@ -13,16 +13,16 @@ public struct TokenizedPosting: Sendable {
   }
 
   /// Tokenises a posting's title and sections.
+  ///
+  /// A section's heading and its body each start after a break, so phrases do not run from
+  /// one into the next.
   public init(_ posting: Posting, tokenizer: Tokenizer = Tokenizer(), includeTitle: Bool = true) {
     title = includeTitle ? tokenizer.tokens(posting.title) : []
     sections = posting.sections.map { section in
-      var tokens = tokenizer.tokens(section.heading)
-      if let first = tokens.first {
-        tokens[0] = Token(first.text, breakBefore: true)
-      }
-      var body = tokenizer.tokens(section.text)
-      if let first = body.first { body[0] = Token(first.text, breakBefore: true) }
-      return (section.kind, tokens + body)
+      var tokens: [Token] = []
+      tokenizer.appendTokens(of: section.heading, to: &tokens, breakBefore: true)
+      tokenizer.appendTokens(of: section.text, to: &tokens, breakBefore: true)
+      return (section.kind, tokens)
     }
   }
 }
@@ -39,10 +39,13 @@ public struct TokenizedPosting: Sendable {
 public struct Scorer: Sendable {
   public let lexicon: Lexicon
   private let table: PhraseTable
+  /// The UTF-8 length of the longest acronym: longer tokens need no acronym lookup.
+  private let longestAcronym: Int
 
   public init(lexicon: Lexicon) {
     self.lexicon = lexicon
     table = PhraseTable(lexicon)
+    longestAcronym = lexicon.acronyms.keys.map(\.utf8.count).max() ?? 0
   }
 
   /// Classifies a tokenised posting.
@@ -219,9 +222,9 @@ public struct Scorer: Sendable {
   /// (the first reading on a tie).
   func resolveAcronyms(_ posting: TokenizedPosting) -> [String: [String]] {
     var present = Set<String>()
-    for token in posting.title where lexicon.acronyms[token.text] != nil { present.insert(token.text) }
+    for token in posting.title where isAcronym(token.text) { present.insert(token.text) }
     for section in posting.sections {
-      for token in section.tokens where token.text.count >= 3 && lexicon.acronyms[token.text] != nil {
+      for token in section.tokens where token.text.hasAtLeastCharacters(3) && isAcronym(token.text) {
         present.insert(token.text)
       }
     }
@@ -244,6 +247,11 @@ public struct Scorer: Sendable {
     return result
   }
 
+  /// Whether `word` is an acronym of the lexicon.
+  private func isAcronym(_ word: String) -> Bool {
+    word.utf8.count <= longestAcronym && lexicon.acronyms[word] != nil
+  }
+
   private func occurrences(of phrase: [String], in words: [String]) -> Int {
     guard let first = phrase.first, phrase.count <= words.count else { return 0 }
     var count = 0
@@ -258,7 +266,7 @@ public struct Scorer: Sendable {
     var result: [Token] = []
     result.reserveCapacity(tokens.count)
     for token in tokens {
-      if token.text.count >= minimumLength, let expansion = readings[token.text] {
+      if token.text.hasAtLeastCharacters(minimumLength), let expansion = readings[token.text] {
         for (offset, word) in expansion.enumerated() {
           result.append(Token(word, breakBefore: offset == 0 ? token.breakBefore : false))
         }

@@ -226,16 +226,21 @@ public struct Analysis: Sendable {
       fingerprint ^= 0x20
       fingerprint = fingerprint &* 0x100_0000_01b3
     }
-    for token in tokenizer.tokens(posting.title) { mix(token.text) }
+    // The fingerprint covers the title even when the scorer does not read it.
+    for token in options.bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
     var words: [String] = []
-    for (section, tokens) in zip(posting.sections, tokenized.sections) {
+    words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
+    let counted = tokenized.sections.filter { (lexicon.sectionWeights[$0.kind] ?? 0) > 0 }
+    // Distinct unigrams and bigrams are usually fewer than the tokens counted, so reserving
+    // that many spares the table most of its rehashing.
+    counts.reserveCapacity(counted.reduce(0) { $0 + $1.tokens.count })
+    for tokens in tokenized.sections {
       for token in tokens.tokens {
         mix(token.text)
         words.append(token.text)
       }
-      guard (lexicon.sectionWeights[section.kind] ?? 0) > 0 else { continue }
-      TermCounter.count(tokens.tokens, into: &counts)
     }
+    for section in counted { TermCounter.count(section.tokens, into: &counts) }
     return (classification, counts, fingerprint, minHash.signature(words))
   }
 

@@ -33,6 +33,9 @@ public enum Stopwords {
     "im", "auf", "sie", "wir", "oder", "bei", "als", "auch", "nicht",
   ]
 
+  /// English and European stopwords in one set: one lookup per word.
+  static let all = english.union(european)
+
   /// Whether `word` is a stopword.
-  public static func contains(_ word: String) -> Bool { english.contains(word) || european.contains(word) }
+  public static func contains(_ word: String) -> Bool { all.contains(word) }
 }

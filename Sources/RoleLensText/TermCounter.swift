@@ -9,10 +9,13 @@ public enum TermCounter {
     if Stopwords.contains(word) { return false }
     // Single characters carry no meaning, except the languages C and R and CJK ideographs
     // (those scripts write words without spaces; bigrams of ideographs approximate words).
-    if word.count < 2 && word != "c" && word != "r" && !(word.unicodeScalars.first.map(Tokenizer.isIdeograph) ?? false) {
+    if !word.hasAtLeastCharacters(2) && word != "c" && word != "r"
+      && !(word.unicodeScalars.first.map(Tokenizer.isIdeograph) ?? false)
+    {
       return false
     }
-    return word.unicodeScalars.contains { !($0.value >= 0x30 && $0.value <= 0x39) && $0 != "." }
+    // Bytes of multi-byte scalars are neither digits nor dots, as those scalars are not.
+    return word.utf8.contains { !($0 >= 0x30 && $0 <= 0x39) && $0 != UInt8(ascii: ".") }
   }
 
   /// Adds the unigram and bigram counts of `tokens` to `counts`.

@@ -21,94 +21,235 @@ public struct Tokenizer: Sendable {
   /// - Complexity: O(n) in the length of `text`.
   public func tokens(_ text: String) -> [Token] {
     var result: [Token] = []
-    let scalars = Array(text.unicodeScalars)
-    var index = 0
-    var pendingBreak = false
-    var word = String.UnicodeScalarView()
-    var wordIsASCII = true
+    appendTokens(of: text, to: &result)
+    return result
+  }
 
-    func emit(_ scalarsOfWord: String.UnicodeScalarView, ascii: Bool) {
-      // Longer "words" are not words (base64 blobs, minified code, a 5 MB line of 'x').
-      guard !scalarsOfWord.isEmpty, scalarsOfWord.count <= Tokenizer.maximumWordLength else {
-        if !scalarsOfWord.isEmpty { pendingBreak = true }
-        return
-      }
-      var text = String(scalarsOfWord)
-      if !ascii { text = Tokenizer.fold(text) } else { text = Tokenizer.lowercaseASCII(text) }
-      if text.hasSuffix("'s") { text.removeLast(2) }
-      if text.hasSuffix("'") { text.removeLast() }
-      guard !text.isEmpty else { return }
-      result.append(Token(text, breakBefore: pendingBreak))
-      pendingBreak = false
+  /// Appends the tokens of `text` to `tokens`.
+  ///
+  /// Scans the UTF-8 bytes once; an ASCII word becomes its token's `String` directly, so only
+  /// words with other letters pay for Unicode folding.
+  ///
+  /// - Parameters:
+  ///   - text: The text to tokenise.
+  ///   - tokens: The tokens so far, appended to in order.
+  ///   - breakBefore: Whether the first token appended follows a break (a new section does).
+  /// - Complexity: O(n) in the length of `text`.
+  public func appendTokens(of text: String, to tokens: inout [Token], breakBefore: Bool = false) {
+    var text = text
+    text.withUTF8 { bytes in
+      var scan = Scan(bytes: bytes, pendingBreak: breakBefore)
+      scan.run(into: &tokens)
+    }
+  }
+
+  /// One pass over a text's UTF-8 bytes.
+  ///
+  /// The current word is always the bytes from `wordStart` up to the scan position: every
+  /// scalar joined to a word is the next one in the text. A curly apostrophe joins as a
+  /// straight one, which `emitWord` writes.
+  private struct Scan {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var pendingBreak: Bool
+    var index = 0
+    var wordStart = 0
+    /// Unicode scalars in the current word (0: no word).
+    var wordScalars = 0
+    /// Whether the current word is ASCII once its apostrophes are straightened.
+    var wordIsASCII = true
+    /// Whether the current word holds only letters and digits, no joined punctuation.
+    var wordIsPlain = true
+
+    init(bytes: UnsafeBufferPointer<UInt8>, pendingBreak: Bool) {
+      self.bytes = bytes
+      self.pendingBreak = pendingBreak
     }
 
-    let count = scalars.count
-    while index < count {
-      let scalar = scalars[index]
-      if Tokenizer.isIdeograph(scalar) {
-        emit(word, ascii: wordIsASCII)
-        word = String.UnicodeScalarView()
-        wordIsASCII = true
-        var single = String.UnicodeScalarView()
-        single.append(scalar)
-        emit(single, ascii: false)
-        index += 1
-        continue
+    mutating func run(into tokens: inout [Token]) {
+      let count = bytes.count
+      while index < count {
+        let byte = bytes[index]
+        let scalar: Unicode.Scalar
+        let width: Int
+        if byte < 0x80 {
+          if Tokenizer.isASCIIWordByte(byte) {
+            join(width: 1, isWord: true)
+            continue
+          }
+          scalar = Unicode.Scalar(byte)
+          width = 1
+        } else {
+          (scalar, width) = decode(at: index)
+          if Tokenizer.isIdeograph(scalar) {
+            emitWord(into: &tokens)
+            // Each ideograph is a word of its own.
+            wordStart = index
+            wordScalars = 1
+            wordIsASCII = false
+            index += width
+            emitWord(into: &tokens)
+            continue
+          }
+          if Tokenizer.isWordScalar(scalar) {
+            wordIsASCII = false
+            join(width: width, isWord: true)
+            continue
+          }
+        }
+        if joinsWord(scalar, width: width) { continue }
+        emitWord(into: &tokens)
+        if Tokenizer.isBreak(scalar) { pendingBreak = true }
+        index += width
       }
-      if Tokenizer.isWordScalar(scalar) {
-        word.append(scalar)
-        if !scalar.isASCII { wordIsASCII = false }
-        index += 1
-        continue
-      }
-      let next: Unicode.Scalar? = index + 1 < count ? scalars[index + 1] : nil
-      let nextIsWord = next.map(Tokenizer.isWordScalar) ?? false
+      emitWord(into: &tokens)
+    }
+
+    /// Adds the scalar at `index`, `width` bytes long, to the current word.
+    private mutating func join(width: Int, isWord: Bool) {
+      if wordScalars == 0 { wordStart = index }
+      wordScalars += 1
+      if !isWord { wordIsPlain = false }
+      index += width
+    }
+
+    /// Joins the punctuation `scalar` at `index` to the current word when it belongs to a
+    /// technical token (c++, c#, .net, node.js, ci/cd, r&d) or a contraction (you'll).
+    private mutating func joinsWord(_ scalar: Unicode.Scalar, width: Int) -> Bool {
+      let next = index + width
       switch scalar {
-      case "+" where !word.isEmpty && word.count <= 2 && Tokenizer.startsWithLetter(word):
+      case "+" where wordScalars > 0 && wordScalars <= 2 && startsWithLetter():
         // c++, g++: keep the pluses (but "5+ years" is a number, not a term "5+").
-        while index < count && scalars[index] == "+" {
-          word.append("+")
-          index += 1
-        }
-        continue
-      case "#" where !word.isEmpty && word.count <= 2 && !nextIsWord:
-        word.append("#")
-        index += 1
-        continue
-      case "." where nextIsWord && (!word.isEmpty || Tokenizer.startsDotWord(scalars, at: index + 1)):
+        while index < bytes.count && bytes[index] == UInt8(ascii: "+") { join(width: 1, isWord: false) }
+        return true
+      case "#" where wordScalars > 0 && wordScalars <= 2 && !isWord(at: next):
+        join(width: 1, isWord: false)
+        return true
+      case "." where isWord(at: next) && (wordScalars > 0 || startsDotWord(at: next)):
         // node.js, asp.net, .net, 3.5, u.s (but not "end.Next": see continuesDottedWord).
-        if word.isEmpty || Tokenizer.continuesDottedWord(scalars, at: index + 1, wordLength: word.count) {
-          word.append(".")
-          index += 1
-          continue
+        if wordScalars == 0 || continuesDottedWord(at: next) {
+          join(width: 1, isWord: false)
+          return true
         }
-      case "/" where !word.isEmpty && word.count <= 4 && nextIsWord,
-        "&" where !word.isEmpty && word.count <= 4 && nextIsWord:
-        let length = Tokenizer.wordLength(scalars, from: index + 1)
-        let after = index + 1 + length
+      case "/" where wordScalars > 0 && wordScalars <= 4 && isWord(at: next),
+        "&" where wordScalars > 0 && wordScalars <= 4 && isWord(at: next):
+        let (length, after) = wordRun(from: next)
         // Only plain words join ("ci/cd"): "C/C++" and "C++/C#" are two languages each, not
         // "c/c" and "c++/c".
-        let endsThere = after >= count || !["/", "&", "+", "#"].contains(scalars[after])
-        if length <= 4 && endsThere && word.allSatisfy(Tokenizer.isWordScalar) {
-          word.append(scalar)
-          index += 1
-          continue
+        let endsThere = after >= bytes.count || !"/&+#".utf8.contains(bytes[after])
+        if length <= 4 && endsThere && wordIsPlain {
+          join(width: 1, isWord: false)
+          return true
         }
-      case "'" where !word.isEmpty && nextIsWord, "\u{2019}" where !word.isEmpty && nextIsWord:
-        word.append("'")
-        index += 1
-        continue
+      case "'" where wordScalars > 0 && isWord(at: next), "\u{2019}" where wordScalars > 0 && isWord(at: next):
+        join(width: width, isWord: false)
+        return true
       default:
         break
       }
-      emit(word, ascii: wordIsASCII)
-      word = String.UnicodeScalarView()
-      wordIsASCII = true
-      if Tokenizer.isBreak(scalar) { pendingBreak = true }
-      index += 1
+      return false
     }
-    emit(word, ascii: wordIsASCII)
-    return result
+
+    /// Appends the current word (the bytes from `wordStart` to `index`) as a token, if it is
+    /// one, and starts a new word.
+    private mutating func emitWord(into tokens: inout [Token]) {
+      defer {
+        wordScalars = 0
+        wordIsASCII = true
+        wordIsPlain = true
+      }
+      guard wordScalars > 0 else { return }
+      // Longer "words" are not words (base64 blobs, minified code, a 5 MB line of 'x').
+      guard wordScalars <= Tokenizer.maximumWordLength else {
+        pendingBreak = true
+        return
+      }
+      let word = UnsafeBufferPointer(rebasing: bytes[wordStart..<index])
+      let text: String
+      if wordIsASCII {
+        text = String(unsafeUninitializedCapacity: word.count) { output in
+          var length = Tokenizer.straighten(word, into: output, lowercase: true)
+          // A possessive "'s", then a closing apostrophe.
+          if length >= 2 && output[length - 2] == UInt8(ascii: "'") && output[length - 1] == UInt8(ascii: "s") {
+            length -= 2
+          }
+          if length >= 1 && output[length - 1] == UInt8(ascii: "'") { length -= 1 }
+          return length
+        }
+      } else {
+        var folded = Tokenizer.fold(
+          String(unsafeUninitializedCapacity: word.count) { Tokenizer.straighten(word, into: $0, lowercase: false) })
+        if folded.hasSuffix("'s") { folded.removeLast(2) }
+        if folded.hasSuffix("'") { folded.removeLast() }
+        text = folded
+      }
+      guard !text.isEmpty else { return }
+      tokens.append(Token(text, breakBefore: pendingBreak))
+      pendingBreak = false
+    }
+
+    // MARK: Looking ahead
+
+    /// The scalar starting at byte `offset` and its length in bytes.
+    private func decode(at offset: Int) -> (scalar: Unicode.Scalar, width: Int) {
+      Tokenizer.decode(bytes, at: offset)
+    }
+
+    /// Whether a letter or digit starts at byte `offset`.
+    private func isWord(at offset: Int) -> Bool {
+      guard offset < bytes.count else { return false }
+      let byte = bytes[offset]
+      return byte < 0x80 ? Tokenizer.isASCIIWordByte(byte) : Tokenizer.isWordScalar(decode(at: offset).scalar)
+    }
+
+    /// Whether the current word starts with a letter (c++, not 5+).
+    private func startsWithLetter() -> Bool {
+      decode(at: wordStart).scalar.properties.isAlphabetic
+    }
+
+    /// The number of word scalars from byte `start`, counting at most 5 (callers only tell
+    /// short runs apart), and the byte offset where the counted ones end.
+    private func wordRun(from start: Int) -> (length: Int, end: Int) {
+      var end = start
+      var length = 0
+      while length < 5 && isWord(at: end) {
+        end += decode(at: end).width
+        length += 1
+      }
+      return (length, end)
+    }
+
+    /// ".net" at the start of a word.
+    private func startsDotWord(at start: Int) -> Bool {
+      let (length, end) = wordRun(from: start)
+      guard length == 3 else { return false }
+      let word = UnsafeBufferPointer(rebasing: bytes[start..<end])
+      if word.count == 3 {
+        return word.elementsEqual("net".utf8) { ($0 | 0x20) == $1 }
+      }
+      return String(decoding: word, as: UTF8.self).lowercased() == "net"
+    }
+
+    /// Whether the word after a dot continues a dotted token (node.js, 3.5, asp.net) rather
+    /// than starting a new sentence without a space ("end.Next").
+    ///
+    /// The part after the dot (at most 4 characters) continues the token when it starts with
+    /// a lowercase letter or digit (node.js, 3.5); when it is all capitals (ASP.NET, Node.JS; a
+    /// single capital only after a short word: U.S, Ph.D); or, capitalised, after a single
+    /// letter (M.Sc). A capitalised word after a longer word starts a sentence.
+    private func continuesDottedWord(at start: Int) -> Bool {
+      let (length, end) = wordRun(from: start)
+      guard length > 0, length <= 4 else { return false }
+      let isDigit: (UInt8) -> Bool = { $0 >= 0x30 && $0 <= 0x39 }
+      let isLower: (UInt8) -> Bool = { $0 >= 0x61 && $0 <= 0x7A }
+      let isUpper: (UInt8) -> Bool = { $0 >= 0x41 && $0 <= 0x5A }
+      let first = bytes[start]
+      if isLower(first) || isDigit(first) { return true }
+      // Multi-byte scalars are neither capitals nor digits: their bytes are all 0x80 or more.
+      if bytes[start..<end].allSatisfy({ isUpper($0) || isDigit($0) }) {
+        return length >= 2 || wordScalars <= 2
+      }
+      return wordScalars == 1
+    }
   }
 
   // MARK: - Character classes
@@ -138,56 +279,44 @@ public struct Tokenizer: Sendable {
     }
   }
 
-  static func wordLength(_ scalars: [Unicode.Scalar], from start: Int) -> Int {
-    var end = start
-    while end < scalars.count && isWordScalar(scalars[end]) { end += 1 }
-    return end - start
+  /// Whether an ASCII byte is a letter or digit (`isWordScalar` for ASCII).
+  @inline(__always)
+  static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+    let folded = byte | 0x20
+    return (folded >= 0x61 && folded <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
   }
 
-  /// ".net" at the start of a word.
-  static func startsDotWord(_ scalars: [Unicode.Scalar], at start: Int) -> Bool {
-    let length = wordLength(scalars, from: start)
-    guard length == 3 else { return false }
-    let word = String(String.UnicodeScalarView(scalars[start..<(start + 3)])).lowercased()
-    return word == "net"
-  }
-
-  /// Whether the word after a dot continues a dotted token (node.js, 3.5, asp.net) rather than
-  /// starting a new sentence without a space ("end.Next").
-  ///
-  /// The part after the dot (at most 4 characters) continues the token when it starts with a
-  /// lowercase letter or digit (node.js, 3.5); when it is all capitals (ASP.NET, Node.JS; a
-  /// single capital only after a short word: U.S, Ph.D); or, capitalised, after a single letter
-  /// (M.Sc). A capitalised word after a longer word starts a sentence.
-  static func continuesDottedWord(_ scalars: [Unicode.Scalar], at start: Int, wordLength: Int) -> Bool {
-    let length = Tokenizer.wordLength(scalars, from: start)
-    guard length > 0, length <= 4 else { return false }
-    let isDigit: (Unicode.Scalar) -> Bool = { $0.value >= 0x30 && $0.value <= 0x39 }
-    let isLower: (Unicode.Scalar) -> Bool = { $0.value >= 0x61 && $0.value <= 0x7A }
-    let isUpper: (Unicode.Scalar) -> Bool = { $0.value >= 0x41 && $0.value <= 0x5A }
-    let first = scalars[start]
-    if isLower(first) || isDigit(first) { return true }
-    if scalars[start..<(start + length)].allSatisfy({ isUpper($0) || isDigit($0) }) {
-      return length >= 2 || wordLength <= 2
-    }
-    return wordLength == 1
-  }
-
-  /// Whether `word` starts with a letter (c++, not 5+).
-  static func startsWithLetter(_ word: String.UnicodeScalarView) -> Bool {
-    word.first.map { $0.properties.isAlphabetic } ?? false
+  /// The scalar starting at byte `offset` of valid UTF-8 and its length in bytes.
+  @inline(__always)
+  static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (scalar: Unicode.Scalar, width: Int) {
+    let lead = UInt32(bytes[offset])
+    if lead < 0x80 { return (Unicode.Scalar(UInt8(lead)), 1) }
+    let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    var value = lead & (0x7F >> UInt32(width))
+    for position in (offset + 1)..<(offset + width) { value = value << 6 | UInt32(bytes[position] & 0x3F) }
+    // A String's bytes are valid UTF-8, so the value is a scalar.
+    return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
   }
 
   // MARK: - Normalisation
 
-  static func lowercaseASCII(_ text: String) -> String {
-    var bytes = Array(text.utf8)
-    var changed = false
-    for i in bytes.indices where bytes[i] >= 0x41 && bytes[i] <= 0x5A {
-      bytes[i] += 0x20
-      changed = true
+  /// Copies a word's UTF-8 bytes to `output`, a curly apostrophe (U+2019) as a straight one,
+  /// ASCII capitals lowercased when `lowercase` is set; returns the number of bytes written.
+  static func straighten(_ word: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, lowercase: Bool) -> Int {
+    var read = 0
+    var written = 0
+    while read < word.count {
+      let byte = word[read]
+      if byte == 0xE2 && read + 2 < word.count && word[read + 1] == 0x80 && word[read + 2] == 0x99 {
+        output[written] = UInt8(ascii: "'")
+        read += 3
+      } else {
+        output[written] = lowercase && byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+        read += 1
+      }
+      written += 1
     }
-    return changed ? String(decoding: bytes, as: UTF8.self) : text
+    return written
   }
 
   /// Lowercases and removes diacritics ("Zürich" -> "zurich").
