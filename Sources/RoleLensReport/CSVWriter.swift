@@ -51,10 +51,35 @@ public struct CSVWriter: Sendable {
   /// Formats a number with exactly `decimals` decimals, independent of locale; never "-0.000".
   public static func format(_ value: Double, decimals: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "Inf" : "-Inf") }
+    if let text = fastFormat(value, decimals: decimals) { return text }
     let text = String(format: "%.\(decimals)f", value)
     if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
     return text
   }
+
+  /// `format` without `String(format:)` (a report writes hundreds of thousands of numbers),
+  /// for the values where that is certain to give the same text: magnitudes below 10^11 once
+  /// scaled, whose scaled fraction is not within 10^-4 of one half. There the error of the one
+  /// multiplication (below 2·10^-5) cannot change how printf rounds the exact binary value;
+  /// everything else is left to printf.
+  static func fastFormat(_ value: Double, decimals: Int) -> String? {
+    guard (0...9).contains(decimals) else { return nil }
+    let scale = powersOfTen[decimals]
+    let scaled = abs(value) * Double(scale)
+    guard scaled < 1e11 else { return nil }
+    let whole = scaled.rounded(.down)
+    let fraction = scaled - whole
+    guard abs(fraction - 0.5) > 1e-4 else { return nil }
+    let units = UInt64(whole) + (fraction > 0.5 ? 1 : 0)
+    var text = value < 0 && units > 0 ? "-" : ""
+    text += String(units / scale)
+    guard decimals > 0 else { return text }
+    let digits = String(units % scale)
+    text += "." + String(repeating: "0", count: decimals - digits.count) + digits
+    return text
+  }
+
+  private static let powersOfTen: [UInt64] = (0...9).map { (0..<$0).reduce(UInt64(1)) { value, _ in value * 10 } }
 
   static func neutralizeFormula(_ value: String) -> String {
     guard let first = value.unicodeScalars.first else { return value }

@@ -130,4 +130,23 @@ struct CSVWriterTests {
     let csv = CSVWriter(header: ["a,b", "=c"])
     #expect(csv.output == "\"a,b\",'=c\n")
   }
+
+  @Test("numbers format exactly as printf's %.nf would, on a million generated values")
+  func formatMatchesPrintf() {
+    var generator = SystemRandomNumberGenerator()
+    var checked = 0
+    for index in 0..<1_000_000 {
+      let magnitude = [1e-6, 1e-3, 1, 1e3, 1e6, 1e9][index % 6]
+      var value = Double.random(in: -magnitude...magnitude, using: &generator)
+      // Halves and near-halves of the last decimal, where rounding is decided.
+      if index % 5 == 0 { value = (value * 1e4).rounded(.down) / 1e4 + 0.00005 }
+      let decimals = index % 7
+      let printf = String(format: "%.\(decimals)f", value)
+      let expected = printf.hasPrefix("-") && printf.dropFirst().allSatisfy({ $0 == "0" || $0 == "." })
+        ? String(printf.dropFirst()) : printf
+      #expect(CSVWriter.format(value, decimals: decimals) == expected, "\(value) with \(decimals) decimals")
+      checked += 1
+    }
+    #expect(checked == 1_000_000)
+  }
 }
