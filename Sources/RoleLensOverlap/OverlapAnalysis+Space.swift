@@ -1,0 +1,237 @@
+import RoleLensClassify
+
+extension OverlapAnalysis {
+  // MARK: - The pair's postings
+
+  /// The postings of the pair as sparse vectors over the terms they use, stored flat, so that
+  /// point estimates and thousands of bootstrap replicates add into dense arrays instead of
+  /// hashing or allocating.
+  ///
+  /// Postings are numbered 0..<n in input order; `starts[p]..<starts[p + 1]` are posting p's
+  /// entries in `positions`, `counts` and `weights` (its term vector's order; the weight of an
+  /// entry with no positive count is 0, which adds nothing to any sum).
+  struct Space: Sendable {
+    /// Distinct terms of the pair's postings; positions follow term ids, so ties in top-term
+    /// rankings go to the term seen first in the input.
+    var dimension: Int
+    var skillCount: Int
+    var topK: Int
+    var starts: [Int]
+    var positions: [Int32]
+    var counts: [Int32]
+    /// L2-normalised TF-IDF weights.
+    var weights: [Double]
+    /// Cross-validation fold of each posting (its index in the whole run, modulo `folds`).
+    var folds: [UInt8]
+    /// Bit `role.index` is set for each role the posting scores as.
+    var scoresAs: [UInt32]
+    /// `skillStarts[p]..<skillStarts[p + 1]` are posting p's skills in `skills`.
+    var skillStarts: [Int]
+    var skills: [Int]
+
+    /// Collects the pair's postings as they are read back, in input order.
+    struct Builder {
+      let roleA: UInt8
+      let roleB: UInt8
+      /// Role A's and B's postings (indices into the pair's postings).
+      var postingsA: [Int] = []
+      var postingsB: [Int] = []
+      private var space = Space(
+        dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], weights: [], folds: [],
+        scoresAs: [], skillStarts: [0], skills: [])
+
+      init(roleA: UInt8, roleB: UInt8) {
+        self.roleA = roleA
+        self.roleB = roleB
+      }
+
+      /// Keeps `posting` if it belongs to the pair.
+      ///
+      /// - Parameters:
+      ///   - index: The posting's position in the run.
+      ///   - weights: Its TF-IDF weights (`OverlapMetrics.tfidf`).
+      mutating func add(_ posting: SpilledPosting, index: Int, weights: [(Int32, Double)]) {
+        guard posting.role == roleA || posting.role == roleB else { return }
+        let number = space.folds.count
+        if posting.role == roleA { postingsA.append(number) }
+        if posting.role == roleB { postingsB.append(number) }
+        space.folds.append(UInt8(index % OverlapAnalysis.folds))
+        space.scoresAs.append(posting.scoresAs)
+        space.skills += posting.skills
+        space.skillStarts.append(space.skills.count)
+        // tfidf keeps the entries with a positive count, in order, or none when all weigh 0.
+        var next = weights.startIndex
+        for (id, count) in zip(posting.vector.ids, posting.vector.counts) {
+          space.positions.append(id)
+          space.counts.append(count)
+          if count > 0 && next < weights.endIndex {
+            space.weights.append(weights[next].1)
+            next += 1
+          } else {
+            space.weights.append(0)
+          }
+        }
+        space.starts.append(space.positions.count)
+      }
+
+      /// The space, with term ids replaced by positions among the pair's distinct terms.
+      func build(vocabularySize: Int, skillCount: Int, topK: Int) -> Space {
+        var space = space
+        var position = [Int32](repeating: -1, count: vocabularySize)
+        for id in space.positions { position[Int(id)] = 0 }
+        var dimension: Int32 = 0
+        for id in position.indices where position[id] == 0 {
+          position[id] = dimension
+          dimension += 1
+        }
+        for entry in space.positions.indices { space.positions[entry] = position[Int(space.positions[entry])] }
+        space.dimension = Int(dimension)
+        space.skillCount = skillCount
+        space.topK = topK
+        return space
+      }
+    }
+
+    // MARK: - Metrics
+
+    /// Every metric of `OverlapAnalysis.metrics`, in order, for the samples `a` and `b` (postings,
+    /// repeated when the bootstrap draws them more than once).
+    ///
+    /// - Parameter scratch: Buffers of `dimension` terms, reused between calls.
+    /// - Complexity: O((|a| + |b|) · t + d) for t terms per posting and d = `dimension`.
+    func metrics(a: [Int], b: [Int], roleA: Role, roleB: Role, scratch: inout Scratch) -> [Double] {
+      scratch.a.add(a, of: self)
+      scratch.b.add(b, of: self)
+      let separability = separability(a: a, b: b, scratch: scratch)
+      let topA = OverlapMetrics.topTermIndices(scratch.a.counts, k: topK)
+      let topB = OverlapMetrics.topTermIndices(scratch.b.counts, k: topK)
+      return [
+        OverlapMetrics.jaccard(sorted: topA, topB),
+        OverlapMetrics.weightedJaccard(scratch.a.counts, scratch.b.counts),
+        // The centroids are the mean weight vectors.
+        OverlapMetrics.cosine(
+          scratch.a.total, dividedBy: Double(max(a.count, 1)), scratch.b.total, dividedBy: Double(max(b.count, 1))),
+        OverlapMetrics.jensenShannon(scratch.a.counts, scratch.b.counts),
+        OverlapMetrics.overlapCoefficient(skillShares(a), skillShares(b)),
+        share(a, scoringAs: roleB),
+        share(b, scoringAs: roleA),
+        separability,
+      ]
+    }
+
+    func skillShares(_ sample: [Int]) -> [Double] {
+      var postings = [Int](repeating: 0, count: skillCount)
+      for posting in sample {
+        for skill in skills[skillStarts[posting]..<skillStarts[posting + 1]] where skill >= 0 && skill < skillCount {
+          postings[skill] += 1
+        }
+      }
+      let n = Double(max(sample.count, 1))
+      return postings.map { Double($0) / n }
+    }
+
+    func share(_ sample: [Int], scoringAs role: Role) -> Double {
+      guard !sample.isEmpty else { return 0 }
+      let bit = UInt32(1) << UInt32(role.index)
+      let hits = sample.reduce(0) { $0 + (scoresAs[$1] & bit != 0 ? 1 : 0) }
+      return Double(hits) / Double(sample.count)
+    }
+
+    /// How well body text alone tells A from B: the cross-validated AUC of a nearest-centroid
+    /// classifier (score = cosine to A's TF-IDF centroid − cosine to B's, centroids from the
+    /// other folds). 0.5 = indistinguishable, 1 = perfectly separable. A posting's fold follows
+    /// its index, so a posting drawn twice by the bootstrap never trains and tests itself.
+    ///
+    /// - Parameter scratch: The samples' sums, from `Sums.add(_:of:)`.
+    func separability(a: [Int], b: [Int], scratch: Scratch) -> Double {
+      var scoresA: [Double] = []
+      var scoresB: [Double] = []
+      scoresA.reserveCapacity(a.count)
+      scoresB.reserveCapacity(b.count)
+      let sumsA = scratch.a
+      let sumsB = scratch.b
+      for fold in 0..<OverlapAnalysis.folds {
+        let normA = sumsA.trainingNorm(fold: fold)
+        let normB = sumsB.trainingNorm(fold: fold)
+        guard normA > 0, normB > 0 else { continue }
+        let foldA = fold * dimension
+        func score(_ posting: Int) -> Double {
+          var dotA = 0.0
+          var dotB = 0.0
+          for entry in starts[posting]..<starts[posting + 1] {
+            let position = Int(positions[entry])
+            let weight = weights[entry]
+            // The training centroids (sums over the other folds), as in `trainingNorm`.
+            dotA += weight * (sumsA.total[position] - sumsA.byFold[foldA + position])
+            dotB += weight * (sumsB.total[position] - sumsB.byFold[foldA + position])
+          }
+          // Document vectors are unit length, so these are cosines.
+          return dotA / normA - dotB / normB
+        }
+        for posting in a where Int(folds[posting]) == fold { scoresA.append(score(posting)) }
+        for posting in b where Int(folds[posting]) == fold { scoresB.append(score(posting)) }
+      }
+      return OverlapMetrics.auc(positives: scoresA, negatives: scoresB)
+    }
+  }
+
+  // MARK: - Scratch buffers
+
+  /// A sample's sums over the space, by term position.
+  struct Sums {
+    let dimension: Int
+    /// Term counts.
+    var counts: [Double]
+    /// TF-IDF weights (the un-normalised centroid).
+    var total: [Double]
+    /// TF-IDF weights of each fold's postings: fold f's sums are `byFold[f * dimension ..< (f + 1) * dimension]`.
+    var byFold: [Double]
+
+    init(dimension: Int) {
+      self.dimension = dimension
+      counts = [Double](repeating: 0, count: dimension)
+      total = counts
+      byFold = [Double](repeating: 0, count: dimension * OverlapAnalysis.folds)
+    }
+
+    /// Replaces the sums by those of `sample`, adding its postings in sample order (the order
+    /// every position's sum follows).
+    mutating func add(_ sample: [Int], of space: Space) {
+      counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+      total.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+      byFold.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+      for posting in sample {
+        let fold = Int(space.folds[posting]) * dimension
+        for entry in space.starts[posting]..<space.starts[posting + 1] {
+          let position = Int(space.positions[entry])
+          let weight = space.weights[entry]
+          counts[position] += Double(space.counts[entry])
+          total[position] += weight
+          byFold[fold + position] += weight
+        }
+      }
+    }
+
+    /// The L2 norm of the sums over every fold but `fold`.
+    func trainingNorm(fold: Int) -> Double {
+      let start = fold * dimension
+      var sum = 0.0
+      for position in 0..<dimension {
+        let training = total[position] - byFold[start + position]
+        sum += training * training
+      }
+      return sum.squareRoot()
+    }
+  }
+
+  /// One worker's buffers for the metrics of a pair of samples.
+  struct Scratch {
+    var a: Sums
+    var b: Sums
+
+    init(dimension: Int) {
+      a = Sums(dimension: dimension)
+      b = a
+    }
+  }
+}
