@@ -102,7 +102,7 @@ extension OverlapAnalysis {
     func metrics(a: [Int], b: [Int], roleA: Role, roleB: Role, scratch: inout Scratch) -> [Double] {
       scratch.a.add(a, of: self)
       scratch.b.add(b, of: self)
-      let separability = separability(a: a, b: b, scratch: scratch)
+      let separability = separability(a: a, b: b, scratch: &scratch)
       let topA = OverlapMetrics.topTermIndices(scratch.a.counts, k: topK)
       let topB = OverlapMetrics.topTermIndices(scratch.b.counts, k: topK)
       return [
@@ -143,35 +143,81 @@ extension OverlapAnalysis {
     /// its index, so a posting drawn twice by the bootstrap never trains and tests itself.
     ///
     /// - Parameter scratch: The samples' sums, from `Sums.add(_:of:)`.
-    func separability(a: [Int], b: [Int], scratch: Scratch) -> Double {
+    func separability(a: [Int], b: [Int], scratch: inout Scratch) -> Double {
+      let folds = OverlapAnalysis.folds
+      let normsA = scratch.a.trainingNorms()
+      let normsB = scratch.b.trainingNorms()
+      // A posting drawn more than once has the same score each time: score it once.
+      scratch.generation += 1
+      let generation = scratch.generation
       var scoresA: [Double] = []
       var scoresB: [Double] = []
       scoresA.reserveCapacity(a.count)
       scoresB.reserveCapacity(b.count)
-      let sumsA = scratch.a
-      let sumsB = scratch.b
-      for fold in 0..<OverlapAnalysis.folds {
-        let normA = sumsA.trainingNorm(fold: fold)
-        let normB = sumsB.trainingNorm(fold: fold)
-        guard normA > 0, normB > 0 else { continue }
-        let foldA = fold * dimension
-        func score(_ posting: Int) -> Double {
-          var dotA = 0.0
-          var dotB = 0.0
-          for entry in starts[posting]..<starts[posting + 1] {
-            let position = Int(positions[entry])
-            let weight = weights[entry]
-            // The training centroids (sums over the other folds), as in `trainingNorm`.
-            dotA += weight * (sumsA.total[position] - sumsA.byFold[foldA + position])
-            dotB += weight * (sumsB.total[position] - sumsB.byFold[foldA + position])
-          }
-          // Document vectors are unit length, so these are cosines.
-          return dotA / normA - dotB / normB
+      for fold in 0..<folds {
+        guard normsA[fold] > 0, normsB[fold] > 0 else { continue }
+        var unscored: [Int] = []
+        for posting in a where Int(self.folds[posting]) == fold && scratch.scored[posting] != generation {
+          scratch.scored[posting] = generation
+          unscored.append(posting)
         }
-        for posting in a where Int(folds[posting]) == fold { scoresA.append(score(posting)) }
-        for posting in b where Int(folds[posting]) == fold { scoresB.append(score(posting)) }
+        for posting in b where Int(self.folds[posting]) == fold && scratch.scored[posting] != generation {
+          scratch.scored[posting] = generation
+          unscored.append(posting)
+        }
+        for pair in stride(from: 0, to: unscored.count, by: 2) {
+          let p = unscored[pair]
+          let q = pair + 1 < unscored.count ? unscored[pair + 1] : nil
+          let (scoreP, scoreQ) = scores(p, q, fold: fold, scratch: scratch)
+          // Document vectors are unit length, so these are cosines.
+          scratch.score[p] = scoreP.a / normsA[fold] - scoreP.b / normsB[fold]
+          if let q { scratch.score[q] = scoreQ.a / normsA[fold] - scoreQ.b / normsB[fold] }
+        }
+        for posting in a where Int(self.folds[posting]) == fold { scoresA.append(scratch.score[posting]) }
+        for posting in b where Int(self.folds[posting]) == fold { scoresB.append(scratch.score[posting]) }
       }
       return OverlapMetrics.auc(positives: scoresA, negatives: scoresB)
+    }
+
+    /// The dot products of postings `p` and `q` with A's and B's training sums of `fold` (the
+    /// sums over the other folds), each summed in entry order. Two postings at a time, so that
+    /// the processor overlaps their four chains of additions.
+    private func scores(_ p: Int, _ q: Int?, fold: Int, scratch: Scratch)
+      -> (p: (a: Double, b: Double), q: (a: Double, b: Double))
+    {
+      let (cellsA, cellsB) = (scratch.a.cells, scratch.b.cells)
+      func training(_ entry: Int) -> (a: Double, b: Double) {
+        let cell = Int(positions[entry]) * Sums.stride
+        let slot = cell + Sums.foldOffset + fold
+        return (cellsA[cell + Sums.totalOffset] - cellsA[slot], cellsB[cell + Sums.totalOffset] - cellsB[slot])
+      }
+      var (dotPA, dotPB, dotQA, dotQB) = (0.0, 0.0, 0.0, 0.0)
+      var i = starts[p]
+      let endP = starts[p + 1]
+      var j = q.map { starts[$0] } ?? 0
+      let endQ = q.map { starts[$0 + 1] } ?? 0
+      while i < endP && j < endQ {
+        let (trainP, trainQ) = (training(i), training(j))
+        dotPA += weights[i] * trainP.a
+        dotPB += weights[i] * trainP.b
+        dotQA += weights[j] * trainQ.a
+        dotQB += weights[j] * trainQ.b
+        i += 1
+        j += 1
+      }
+      while i < endP {
+        let train = training(i)
+        dotPA += weights[i] * train.a
+        dotPB += weights[i] * train.b
+        i += 1
+      }
+      while j < endQ {
+        let train = training(j)
+        dotQA += weights[j] * train.a
+        dotQB += weights[j] * train.b
+        j += 1
+      }
+      return ((dotPA, dotPB), (dotQA, dotQB))
     }
   }
 
@@ -179,48 +225,64 @@ extension OverlapAnalysis {
 
   /// A sample's sums over the space, by term position.
   struct Sums {
+    /// Doubles per position in `cells`: the TF-IDF weight total (the un-normalised centroid),
+    /// the total of each fold's postings, the term count, and padding, so that everything
+    /// summed for a position lies together (one 64-byte cache line with 5 folds).
+    static let stride = OverlapAnalysis.folds + 3
+    static let totalOffset = 0
+    static let foldOffset = 1
+    static let countOffset = OverlapAnalysis.folds + 1
+
     let dimension: Int
-    /// Term counts.
+    /// The sums, `stride` per position.
+    var cells: [Double]
+    /// Term counts, by position (copied out of `cells` for the metric functions).
     var counts: [Double]
-    /// TF-IDF weights (the un-normalised centroid).
+    /// TF-IDF weight totals, by position (copied out of `cells`).
     var total: [Double]
-    /// TF-IDF weights of each fold's postings: fold f's sums are `byFold[f * dimension ..< (f + 1) * dimension]`.
-    var byFold: [Double]
 
     init(dimension: Int) {
       self.dimension = dimension
+      cells = [Double](repeating: 0, count: dimension * Self.stride)
       counts = [Double](repeating: 0, count: dimension)
       total = counts
-      byFold = [Double](repeating: 0, count: dimension * OverlapAnalysis.folds)
     }
 
     /// Replaces the sums by those of `sample`, adding its postings in sample order (the order
     /// every position's sum follows).
+    ///
+    /// - Complexity: O(|sample| · t + d) for t terms per posting and d = `dimension`.
     mutating func add(_ sample: [Int], of space: Space) {
-      counts.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-      total.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-      byFold.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+      cells.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
       for posting in sample {
-        let fold = Int(space.folds[posting]) * dimension
+        let fold = Self.foldOffset + Int(space.folds[posting])
         for entry in space.starts[posting]..<space.starts[posting + 1] {
-          let position = Int(space.positions[entry])
+          let cell = Int(space.positions[entry]) * Self.stride
           let weight = space.weights[entry]
-          counts[position] += Double(space.counts[entry])
-          total[position] += weight
-          byFold[fold + position] += weight
+          cells[cell + Self.totalOffset] += weight
+          cells[cell + fold] += weight
+          cells[cell + Self.countOffset] += Double(space.counts[entry])
         }
+      }
+      for position in 0..<dimension {
+        counts[position] = cells[position * Self.stride + Self.countOffset]
+        total[position] = cells[position * Self.stride + Self.totalOffset]
       }
     }
 
-    /// The L2 norm of the sums over every fold but `fold`.
-    func trainingNorm(fold: Int) -> Double {
-      let start = fold * dimension
-      var sum = 0.0
+    /// For each fold, the L2 norm of the sums over every other fold (the training centroid's
+    /// norm, up to the number of postings), each summed in position order; one pass for all.
+    func trainingNorms() -> [Double] {
+      let folds = OverlapAnalysis.folds
+      var squares = [Double](repeating: 0, count: folds)
       for position in 0..<dimension {
-        let training = total[position] - byFold[start + position]
-        sum += training * training
+        let cell = position * Self.stride
+        for fold in 0..<folds {
+          let training = cells[cell + Self.totalOffset] - cells[cell + Self.foldOffset + fold]
+          squares[fold] += training * training
+        }
       }
-      return sum.squareRoot()
+      return squares.map { $0.squareRoot() }
     }
   }
 
@@ -228,10 +290,16 @@ extension OverlapAnalysis {
   struct Scratch {
     var a: Sums
     var b: Sums
+    /// Separability score of each posting of the space, valid where `scored` equals `generation`.
+    var score: [Double]
+    var scored: [Int]
+    var generation = 0
 
-    init(dimension: Int) {
-      a = Sums(dimension: dimension)
+    init(space: Space) {
+      a = Sums(dimension: space.dimension)
       b = a
+      score = [Double](repeating: 0, count: space.folds.count)
+      scored = [Int](repeating: 0, count: space.folds.count)
     }
   }
 }

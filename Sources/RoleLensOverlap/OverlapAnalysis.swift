@@ -200,7 +200,7 @@ public struct OverlapAnalysis: Sendable {
       let note = "too few postings: \(roleA.rawValue) \(a.count), \(roleB.rawValue) \(b.count); at least \(options.minimumPostings) each are needed"
       return Self.metrics.map { OverlapFigure(metric: $0, value: nil, ciLow: nil, ciHigh: nil, note: note) }
     }
-    var scratch = Scratch(dimension: space.dimension)
+    var scratch = Scratch(space: space)
     let point = space.metrics(a: a, b: b, roleA: roleA, roleB: roleB, scratch: &scratch)
     // Replicate r draws from its own generator, seeded from (seed, r), so replicates can run on
     // several threads and the numbers do not depend on how many.
@@ -212,7 +212,7 @@ public struct OverlapAnalysis: Sendable {
       // Each replicate's slot is written by exactly one worker.
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var scratch = Scratch(dimension: space.dimension)
+        var scratch = Scratch(space: space)
         for replicate in stride(from: worker, to: count, by: workers) {
           var generator = Self.generator(seed: seed, replicate: replicate)
           let sampleA = a.map { _ in a[generator.nextIndex(below: a.count)] }
