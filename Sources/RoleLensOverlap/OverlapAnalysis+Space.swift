@@ -253,15 +253,25 @@ extension OverlapAnalysis {
     ///
     /// - Complexity: O(|sample| · t + d) for t terms per posting and d = `dimension`.
     mutating func add(_ sample: [Int], of space: Space) {
-      cells.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-      for posting in sample {
-        let fold = Self.foldOffset + Int(space.folds[posting])
-        for entry in space.starts[posting]..<space.starts[posting + 1] {
-          let cell = Int(space.positions[entry]) * Self.stride
-          let weight = space.weights[entry]
-          cells[cell + Self.totalOffset] += weight
-          cells[cell + fold] += weight
-          cells[cell + Self.countOffset] += Double(space.counts[entry])
+      // Unchecked access in the hottest loop of the bootstrap: every position is below
+      // `dimension` (the space maps term ids to positions) and every fold below `folds`.
+      cells.withUnsafeMutableBufferPointer { cells in
+        cells.update(repeating: 0)
+        space.positions.withUnsafeBufferPointer { positions in
+          space.weights.withUnsafeBufferPointer { weights in
+            space.counts.withUnsafeBufferPointer { counts in
+              for posting in sample {
+                let fold = Self.foldOffset &+ Int(space.folds[posting])
+                for entry in space.starts[posting]..<space.starts[posting + 1] {
+                  let cell = Int(positions[entry]) &* Self.stride
+                  let weight = weights[entry]
+                  cells[cell &+ Self.totalOffset] += weight
+                  cells[cell &+ fold] += weight
+                  cells[cell &+ Self.countOffset] += Double(counts[entry])
+                }
+              }
+            }
+          }
         }
       }
       for position in 0..<dimension {
