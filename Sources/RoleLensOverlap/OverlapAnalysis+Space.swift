@@ -185,37 +185,45 @@ extension OverlapAnalysis {
     private func scores(_ p: Int, _ q: Int?, fold: Int, scratch: Scratch)
       -> (p: (a: Double, b: Double), q: (a: Double, b: Double))
     {
-      let (cellsA, cellsB) = (scratch.a.cells, scratch.b.cells)
-      func training(_ entry: Int) -> (a: Double, b: Double) {
-        let cell = Int(positions[entry]) * Sums.stride
-        let slot = cell + Sums.foldOffset + fold
-        return (cellsA[cell + Sums.totalOffset] - cellsA[slot], cellsB[cell + Sums.totalOffset] - cellsB[slot])
-      }
       var (dotPA, dotPB, dotQA, dotQB) = (0.0, 0.0, 0.0, 0.0)
-      var i = starts[p]
-      let endP = starts[p + 1]
-      var j = q.map { starts[$0] } ?? 0
-      let endQ = q.map { starts[$0 + 1] } ?? 0
-      while i < endP && j < endQ {
-        let (trainP, trainQ) = (training(i), training(j))
-        dotPA += weights[i] * trainP.a
-        dotPB += weights[i] * trainP.b
-        dotQA += weights[j] * trainQ.a
-        dotQB += weights[j] * trainQ.b
-        i += 1
-        j += 1
-      }
-      while i < endP {
-        let train = training(i)
-        dotPA += weights[i] * train.a
-        dotPB += weights[i] * train.b
-        i += 1
-      }
-      while j < endQ {
-        let train = training(j)
-        dotQA += weights[j] * train.a
-        dotQB += weights[j] * train.b
-        j += 1
+      // Unchecked access, as in `Sums.add`: positions are below the sums' dimension.
+      scratch.a.cells.withUnsafeBufferPointer { cellsA in
+        scratch.b.cells.withUnsafeBufferPointer { cellsB in
+          positions.withUnsafeBufferPointer { positions in
+            weights.withUnsafeBufferPointer { weights in
+              func training(_ entry: Int) -> (a: Double, b: Double) {
+                let cell = Int(positions[entry]) &* Sums.stride
+                let slot = cell &+ Sums.foldOffset &+ fold
+                return (cellsA[cell &+ Sums.totalOffset] - cellsA[slot], cellsB[cell &+ Sums.totalOffset] - cellsB[slot])
+              }
+              var i = starts[p]
+              let endP = starts[p + 1]
+              var j = q.map { starts[$0] } ?? 0
+              let endQ = q.map { starts[$0 + 1] } ?? 0
+              while i < endP && j < endQ {
+                let (trainP, trainQ) = (training(i), training(j))
+                dotPA += weights[i] * trainP.a
+                dotPB += weights[i] * trainP.b
+                dotQA += weights[j] * trainQ.a
+                dotQB += weights[j] * trainQ.b
+                i &+= 1
+                j &+= 1
+              }
+              while i < endP {
+                let train = training(i)
+                dotPA += weights[i] * train.a
+                dotPB += weights[i] * train.b
+                i &+= 1
+              }
+              while j < endQ {
+                let train = training(j)
+                dotQA += weights[j] * train.a
+                dotQB += weights[j] * train.b
+                j &+= 1
+              }
+            }
+          }
+        }
       }
       return ((dotPA, dotPB), (dotQA, dotQB))
     }
