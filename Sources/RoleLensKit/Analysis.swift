@@ -47,7 +47,8 @@ public struct Analysis: Sendable {
   ///
   /// - Parameter progress: Called with (files done, files total) as files finish, from worker
   ///   threads, serially.
-  /// - Throws: `IngestError.inputNotFound` for a missing input path.
+  /// - Throws: `IngestError.inputNotFound` for a missing input path, `OverlapError` when the
+  ///   overlap stage's temporary file cannot be written or read.
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> AnalysisReport {
     var merger = Merger(includeDuplicates: options.includeDuplicates, scorer: scorer)
     let walk = try processInputs(progress: progress) { merger.add($0) }
@@ -55,8 +56,8 @@ public struct Analysis: Sendable {
     skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
     var overlapOptions = options.overlap
     overlapOptions.jobs = options.jobs
-    let overlap = OverlapAnalysis(options: overlapOptions, skillCount: lexicon.skills.count)
-      .run(merger.documents, vocabulary: merger.vocabulary)
+    let overlap = try OverlapAnalysis(options: overlapOptions, skillCount: lexicon.skills.count)
+      .run(merger.overlap, vocabulary: merger.vocabulary)
     let run = RunInfo(
       toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
       inputFiles: walk.files + walk.skipped.count, includeDuplicates: options.includeDuplicates)
@@ -138,7 +139,8 @@ public struct Analysis: Sendable {
     /// Rows of postings.csv, spilled to disk as they come.
     let postings = PostingTable()
     var skipped: [SkippedInput] = []
-    var documents: [OverlapDocument] = []
+    /// The counted postings, for the overlap stage (compactly, mostly in a temporary file).
+    var overlap = OverlapAccumulator()
     var vocabulary = Vocabulary()
     var facts = IngestSummary()
     private var firstByFingerprint: [UInt64: String] = [:]
@@ -168,7 +170,7 @@ public struct Analysis: Sendable {
         postings.append(processed.record)
         guard processed.record.duplicateOf == nil || includeDuplicates else { continue }
         let classification = processed.record.classification
-        documents.append(
+        overlap.add(
           OverlapDocument(
             role: classification.role, vector: TermVector(processed.termCounts, vocabulary: &vocabulary),
             skills: classification.skills,

@@ -114,7 +114,7 @@ public struct OverlapAnalysis: Sendable {
     self.skillCount = skillCount
   }
 
-  /// Runs the analysis.
+  /// Runs the analysis on postings held in memory (tests and small inputs).
   ///
   /// - Parameters:
   ///   - documents: The postings counted (duplicates already left out by the caller).
@@ -122,46 +122,62 @@ public struct OverlapAnalysis: Sendable {
   /// - Complexity: O(T + R · (n_A + n_B) · t) for T term occurrences in the corpus, R bootstrap
   ///   replicates and t distinct terms per posting.
   public func run(_ documents: [OverlapDocument], vocabulary: Vocabulary) -> OverlapResult {
-    var statistics: [Role: RoleStatistics] = [:]
-    var documentFrequency: [Int32: Int] = [:]
-    for document in documents {
-      statistics[document.role, default: RoleStatistics()].add(document.vector, skills: document.skills, scoresAs: document.scoresAs)
-      for id in document.vector.ids { documentFrequency[id, default: 0] += 1 }
+    var accumulator = OverlapAccumulator(spillDirectory: nil)
+    for document in documents { accumulator.add(document) }
+    do {
+      return try run(accumulator, vocabulary: vocabulary)
+    } catch {
+      preconditionFailure("an accumulator without a spill directory does no I/O, yet: \(error)")
     }
-    let n = documents.count
-    let idf: (Int32) -> Double = { OverlapMetrics.idf(documentFrequency: documentFrequency[$0] ?? 0, documents: n) }
+  }
 
-    var byRole: [Role: [Int]] = [:]
-    for (index, document) in documents.enumerated() { byRole[document.role, default: []].append(index) }
+  /// Runs the analysis on the postings of an accumulator, reading them back once.
+  ///
+  /// - Parameters:
+  ///   - accumulator: The postings counted (duplicates already left out by the caller).
+  ///   - vocabulary: The term ids' strings.
+  /// - Throws: `OverlapError.spillFile` when the accumulator's temporary file cannot be read.
+  /// - Complexity: O(T + R · ((n_A + n_B) · t + d)) for T term occurrences in the corpus, R
+  ///   bootstrap replicates, t distinct terms per posting and d distinct terms in the pair.
+  public func run(_ accumulator: OverlapAccumulator, vocabulary: Vocabulary) throws -> OverlapResult {
+    let statistics = accumulator.statistics
+    let n = accumulator.count
+    let idf = accumulator.documentFrequencies(vocabulary: vocabulary).map {
+      OverlapMetrics.idf(documentFrequency: $0, documents: n)
+    }
+    let present = Role.allCases.filter { (statistics[$0]?.postings ?? 0) > 0 }
+    // Per-role TF-IDF centroids over the whole vocabulary (indexed by term id), summed posting by
+    // posting in input order; the pair's postings are kept for the bootstrap as well.
+    var centroids = [[Double]](repeating: [], count: Role.allCases.count)
+    for role in present { centroids[role.index] = [Double](repeating: 0, count: vocabulary.count) }
+    var pair = Space.Builder(roleA: UInt8(options.roleA.index), roleB: UInt8(options.roleB.index))
+    var index = 0
+    try accumulator.store.forEach { posting in
+      let weights = OverlapMetrics.tfidf(posting.vector) { idf[Int($0)] }
+      let role = Int(posting.role)
+      for (id, weight) in weights { centroids[role][Int(id)] += weight }
+      pair.add(posting, index: index, weights: weights)
+      index += 1
+    }
+    let pairSpace = pair.build(vocabularySize: vocabulary.count, skillCount: skillCount, topK: options.topK)
+    let figures = pairFigures(space: pairSpace, a: pair.postingsA, b: pair.postingsB)
+    let terms = contrasts(statistics: statistics, vocabulary: vocabulary)
 
-    let pairA = byRole[options.roleA] ?? []
-    let pairB = byRole[options.roleB] ?? []
-    let pairSpace = Space(documents: documents, idf: idf, subset: pairA + pairB, skillCount: skillCount, topK: options.topK)
-    let figures = pairFigures(space: pairSpace, a: pairA, b: pairB)
-    let terms = contrasts(documents: documents, statistics: statistics, vocabulary: vocabulary)
-
-    var similarities: [RoleSimilarity] = []
-    let present = Role.allCases.filter { (byRole[$0]?.count ?? 0) > 0 }
-    // Per-role term counts and TF-IDF centroids over the whole vocabulary (indexed by term id),
-    // accumulated posting by posting: no per-posting weight vectors are kept.
-    let dimension = vocabulary.count
     var profiles: [Role: (centroid: [Double], top: Set<Int>)] = [:]
     for role in present {
-      let indices = byRole[role] ?? []
-      var counts = [Double](repeating: 0, count: dimension)
-      var centroid = [Double](repeating: 0, count: dimension)
-      for index in indices {
-        let vector = documents[index].vector
-        for (id, count) in zip(vector.ids, vector.counts) { counts[Int(id)] += Double(count) }
-        for (id, weight) in OverlapMetrics.tfidf(vector, idf: idf) { centroid[Int(id)] += weight }
-      }
-      let size = Double(max(indices.count, 1))
-      profiles[role] = (centroid.map { $0 / size }, OverlapMetrics.topTerms(counts, k: options.topK))
+      let roleStatistics = statistics[role] ?? RoleStatistics()
+      // Counts are integers, so the corpus-wide sums are exact whatever the order.
+      var counts = [Double](repeating: 0, count: vocabulary.count)
+      for (id, count) in roleStatistics.termCounts { counts[Int(id)] = Double(count) }
+      let size = Double(max(roleStatistics.postings, 1))
+      profiles[role] = (centroids[role.index].map { $0 / size }, OverlapMetrics.topTerms(counts, k: options.topK))
     }
+    var similarities: [RoleSimilarity] = []
     for (i, a) in present.enumerated() {
       for b in present[(i + 1)...] {
         guard let pa = profiles[a], let pb = profiles[b] else { continue }
-        let enough = (byRole[a]?.count ?? 0) >= options.minimumPostings && (byRole[b]?.count ?? 0) >= options.minimumPostings
+        let enough = (statistics[a]?.postings ?? 0) >= options.minimumPostings
+          && (statistics[b]?.postings ?? 0) >= options.minimumPostings
         similarities.append(
           RoleSimilarity(
             roleA: a, roleB: b, cosine: enough ? OverlapMetrics.cosine(pa.centroid, pb.centroid) : nil,
@@ -170,141 +186,6 @@ public struct OverlapAnalysis: Sendable {
       }
     }
     return OverlapResult(options: options, statistics: statistics, figures: figures, terms: terms, similarities: similarities)
-  }
-
-  // MARK: - Pair figures
-
-  /// The postings of an analysis as dense vectors over the terms they use, so that point
-  /// estimates and thousands of bootstrap replicates add arrays instead of hashing.
-  struct Space {
-    /// Per document (by index into the analysis' documents): positions into the dense space
-    /// and counts; empty for documents outside the subset.
-    var counts: [[(Int, Double)]]
-    var weights: [[(Int, Double)]]
-    var dimension: Int
-    var documents: [OverlapDocument]
-    var skillCount: Int
-    var topK: Int
-
-    /// - Parameter subset: The documents the space covers; term positions follow term ids, so
-    ///   ties in top-term rankings go to the term seen first in the input.
-    init<S: Sequence<Int>>(documents: [OverlapDocument], idf: (Int32) -> Double, subset: S, skillCount: Int, topK: Int) {
-      let members = Array(subset)
-      var ids = Set<Int32>()
-      for index in members { ids.formUnion(documents[index].vector.ids) }
-      let sorted = ids.sorted()
-      var position: [Int32: Int] = [:]
-      for (offset, id) in sorted.enumerated() { position[id] = offset }
-      var counts = [[(Int, Double)]](repeating: [], count: documents.count)
-      var weights = [[(Int, Double)]](repeating: [], count: documents.count)
-      for index in members where counts[index].isEmpty {
-        let vector = documents[index].vector
-        counts[index] = zip(vector.ids, vector.counts).compactMap { id, count in position[id].map { ($0, Double(count)) } }
-        weights[index] = OverlapMetrics.tfidf(vector, idf: idf).compactMap { id, weight in position[id].map { ($0, weight) } }
-      }
-      self.counts = counts
-      self.weights = weights
-      dimension = sorted.count
-      self.documents = documents
-      self.skillCount = skillCount
-      self.topK = topK
-    }
-
-    func termCounts(_ indices: [Int]) -> [Double] {
-      var sum = [Double](repeating: 0, count: dimension)
-      for index in indices {
-        for (position, count) in counts[index] { sum[position] += count }
-      }
-      return sum
-    }
-
-    /// Mean of the postings' L2-normalised TF-IDF vectors.
-    func centroid(_ indices: [Int]) -> [Double] {
-      var sum = [Double](repeating: 0, count: dimension)
-      for index in indices {
-        for (position, weight) in weights[index] { sum[position] += weight }
-      }
-      let n = Double(max(indices.count, 1))
-      return sum.map { $0 / n }
-    }
-
-    func skillShares(_ indices: [Int]) -> [Double] {
-      var counts = [Int](repeating: 0, count: skillCount)
-      for index in indices {
-        for skill in documents[index].skills where skill < skillCount { counts[skill] += 1 }
-      }
-      let n = Double(max(indices.count, 1))
-      return counts.map { Double($0) / n }
-    }
-
-    func share(_ indices: [Int], scoringAs role: Role) -> Double {
-      guard !indices.isEmpty else { return 0 }
-      let hits = indices.filter { documents[$0].scoresAs.contains(role) }.count
-      return Double(hits) / Double(indices.count)
-    }
-
-    /// Every metric of `OverlapAnalysis.metrics`, in order, for the postings `a` and `b`.
-    func metrics(a: [Int], b: [Int], roleA: Role, roleB: Role) -> [Double] {
-      let countsA = termCounts(a)
-      let countsB = termCounts(b)
-      return [
-        OverlapMetrics.jaccard(OverlapMetrics.topTerms(countsA, k: topK), OverlapMetrics.topTerms(countsB, k: topK)),
-        OverlapMetrics.weightedJaccard(countsA, countsB),
-        OverlapMetrics.cosine(centroid(a), centroid(b)),
-        OverlapMetrics.jensenShannon(countsA, countsB),
-        OverlapMetrics.overlapCoefficient(skillShares(a), skillShares(b)),
-        share(a, scoringAs: roleB),
-        share(b, scoringAs: roleA),
-        separability(a: a, b: b),
-      ]
-    }
-
-    /// How well body text alone tells A from B: the cross-validated AUC of a nearest-centroid
-    /// classifier (score = cosine to A's TF-IDF centroid − cosine to B's, centroids from the
-    /// other folds). 0.5 = indistinguishable, 1 = perfectly separable. A posting's fold follows
-    /// its index, so a posting drawn twice by the bootstrap never trains and tests itself.
-    func separability(a: [Int], b: [Int]) -> Double {
-      let folds = OverlapAnalysis.folds
-      func sums(_ indices: [Int]) -> (total: [Double], byFold: [[Double]], counts: [Int]) {
-        var total = [Double](repeating: 0, count: dimension)
-        var byFold = [[Double]](repeating: [Double](repeating: 0, count: dimension), count: folds)
-        var counts = [Int](repeating: 0, count: folds)
-        for index in indices {
-          let fold = index % folds
-          counts[fold] += 1
-          for (position, weight) in weights[index] {
-            total[position] += weight
-            byFold[fold][position] += weight
-          }
-        }
-        return (total, byFold, counts)
-      }
-      let sumsA = sums(a)
-      let sumsB = sums(b)
-      func norm(_ vector: [Double]) -> Double { vector.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-      var scoresA: [Double] = []
-      var scoresB: [Double] = []
-      for fold in 0..<folds {
-        let trainA = zip(sumsA.total, sumsA.byFold[fold]).map { $0 - $1 }
-        let trainB = zip(sumsB.total, sumsB.byFold[fold]).map { $0 - $1 }
-        let normA = norm(trainA)
-        let normB = norm(trainB)
-        guard normA > 0, normB > 0 else { continue }
-        func score(_ index: Int) -> Double {
-          var dotA = 0.0
-          var dotB = 0.0
-          for (position, weight) in weights[index] {
-            dotA += weight * trainA[position]
-            dotB += weight * trainB[position]
-          }
-          // Document vectors are unit length, so these are cosines.
-          return dotA / normA - dotB / normB
-        }
-        for index in a where index % folds == fold { scoresA.append(score(index)) }
-        for index in b where index % folds == fold { scoresB.append(score(index)) }
-      }
-      return OverlapMetrics.auc(positives: scoresA, negatives: scoresB)
-    }
   }
 
   /// Point estimates and 95% bootstrap intervals for the pair.
@@ -319,7 +200,8 @@ public struct OverlapAnalysis: Sendable {
       let note = "too few postings: \(roleA.rawValue) \(a.count), \(roleB.rawValue) \(b.count); at least \(options.minimumPostings) each are needed"
       return Self.metrics.map { OverlapFigure(metric: $0, value: nil, ciLow: nil, ciHigh: nil, note: note) }
     }
-    let point = space.metrics(a: a, b: b, roleA: roleA, roleB: roleB)
+    var scratch = Scratch(space: space)
+    let point = space.metrics(a: a, b: b, roleA: roleA, roleB: roleB, scratch: &scratch)
     // Replicate r draws from its own generator, seeded from (seed, r), so replicates can run on
     // several threads and the numbers do not depend on how many.
     var byReplicate = [[Double]](repeating: [], count: options.replicates)
@@ -330,11 +212,12 @@ public struct OverlapAnalysis: Sendable {
       // Each replicate's slot is written by exactly one worker.
       nonisolated(unsafe) let slots = buffer
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        var scratch = Scratch(space: space)
         for replicate in stride(from: worker, to: count, by: workers) {
           var generator = Self.generator(seed: seed, replicate: replicate)
           let sampleA = a.map { _ in a[generator.nextIndex(below: a.count)] }
           let sampleB = b.map { _ in b[generator.nextIndex(below: b.count)] }
-          slots[replicate] = space.metrics(a: sampleA, b: sampleB, roleA: roleA, roleB: roleB)
+          slots[replicate] = space.metrics(a: sampleA, b: sampleB, roleA: roleA, roleB: roleB, scratch: &scratch)
         }
       }
     }
@@ -365,7 +248,7 @@ public struct OverlapAnalysis: Sendable {
 
   // MARK: - Distinctive terms
 
-  func contrasts(documents: [OverlapDocument], statistics: [Role: RoleStatistics], vocabulary: Vocabulary) -> [TermContrast] {
+  func contrasts(statistics: [Role: RoleStatistics], vocabulary: Vocabulary) -> [TermContrast] {
     guard let a = statistics[options.roleA], let b = statistics[options.roleB] else { return [] }
     var background: [Int32: Int] = [:]
     for stats in statistics.values { background.merge(stats.termCounts, uniquingKeysWith: +) }

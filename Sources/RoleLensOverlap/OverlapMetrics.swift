@@ -5,9 +5,69 @@ public enum OverlapMetrics {
   /// The indices of the `k` largest counts (ties go to the lower index, which follows input
   /// order); zero counts are never top terms.
   public static func topTerms(_ counts: [Double], k: Int) -> Set<Int> {
-    let ranked = counts.indices.filter { counts[$0] > 0 }
-      .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-    return Set(ranked.prefix(k))
+    Set(topTermIndices(counts, k: k))
+  }
+
+  /// `topTerms(_:k:)` in ascending order of index, by selection: one pass keeping the best `k`
+  /// so far in a heap whose root is the worst of them.
+  ///
+  /// - Complexity: O(d log k) for d counts.
+  static func topTermIndices(_ counts: [Double], k: Int) -> [Int] {
+    guard k > 0 else { return [] }
+    var heap: [Int] = []
+    heap.reserveCapacity(min(k, counts.count))
+    // Whether the term at index i ranks below the one at j (a smaller count, or the same count
+    // and a higher index).
+    func below(_ i: Int, _ j: Int) -> Bool { counts[i] != counts[j] ? counts[i] < counts[j] : i > j }
+    func siftDown(_ start: Int) {
+      var parent = start
+      while true {
+        let left = 2 * parent + 1
+        guard left < heap.count else { return }
+        var lowest = left
+        if left + 1 < heap.count && below(heap[left + 1], heap[left]) { lowest = left + 1 }
+        guard below(heap[lowest], heap[parent]) else { return }
+        heap.swapAt(parent, lowest)
+        parent = lowest
+      }
+    }
+    for index in counts.indices where counts[index] > 0 {
+      if heap.count < k {
+        heap.append(index)
+        var child = heap.count - 1
+        while child > 0 {
+          let parent = (child - 1) / 2
+          guard below(heap[child], heap[parent]) else { break }
+          heap.swapAt(child, parent)
+          child = parent
+        }
+      } else if counts[index] > counts[heap[0]] {
+        // Indices come in increasing order, so an equal count ranks below every kept term.
+        heap[0] = index
+        siftDown(0)
+      }
+    }
+    return heap.sorted()
+  }
+
+  /// Jaccard index of two sets given as sorted arrays without repeats (as `jaccard(_:_:)`).
+  static func jaccard(sorted a: [Int], _ b: [Int]) -> Double {
+    var shared = 0
+    var i = 0
+    var j = 0
+    while i < a.count && j < b.count {
+      if a[i] == b[j] {
+        shared += 1
+        i += 1
+        j += 1
+      } else if a[i] < b[j] {
+        i += 1
+      } else {
+        j += 1
+      }
+    }
+    let union = a.count + b.count - shared
+    return union == 0 ? 0 : Double(shared) / Double(union)
   }
 
   /// Jaccard index of two sets: |A ∩ B| / |A ∪ B| (0 when both are empty).
@@ -55,14 +115,22 @@ public enum OverlapMetrics {
 
   /// Cosine similarity of two aligned vectors (0 when either is zero).
   public static func cosine(_ a: [Double], _ b: [Double]) -> Double {
+    cosine(a, dividedBy: 1, b, dividedBy: 1)
+  }
+
+  /// Cosine similarity of `a / scaleA` and `b / scaleB`, elementwise (dividing by 1 is exact), so
+  /// that means can be compared from sums without allocating them.
+  static func cosine(_ a: [Double], dividedBy scaleA: Double, _ b: [Double], dividedBy scaleB: Double) -> Double {
     precondition(a.count == b.count, "cosine needs aligned vectors")
     var dot = 0.0
     var normA = 0.0
     var normB = 0.0
     for index in a.indices {
-      dot += a[index] * b[index]
-      normA += a[index] * a[index]
-      normB += b[index] * b[index]
+      let x = a[index] / scaleA
+      let y = b[index] / scaleB
+      dot += x * y
+      normA += x * x
+      normB += y * y
     }
     return normA == 0 || normB == 0 ? 0 : dot / (normA.squareRoot() * normB.squareRoot())
   }

@@ -56,7 +56,7 @@ private struct HandCorpus {
 
 /// A larger generated corpus (14 postings per role of the pair, plus two other roles) for the
 /// bootstrap: varied enough that resampling moves every figure.
-private func bootstrapCorpus() -> (documents: [OverlapDocument], vocabulary: Vocabulary) {
+func bootstrapCorpus() -> (documents: [OverlapDocument], vocabulary: Vocabulary) {
   var vocabulary = Vocabulary()
   var documents: [OverlapDocument] = []
   for i in 0..<14 {
@@ -92,7 +92,7 @@ private func bootstrapCorpus() -> (documents: [OverlapDocument], vocabulary: Voc
   return (documents, vocabulary)
 }
 
-private func bootstrapOptions(seed: UInt64 = 7, replicates: Int = 400) -> OverlapOptions {
+func bootstrapOptions(seed: UInt64 = 7, replicates: Int = 400) -> OverlapOptions {
   var options = OverlapOptions()
   options.seed = seed
   options.replicates = replicates

@@ -25,6 +25,25 @@ struct OverlapMetricsTests {
     #expect(OverlapMetrics.topTerms([0, 0], k: 5).isEmpty)
   }
 
+  @Test("top terms by selection equal the full ranking's first k, ties and all", arguments: [1, 3, 10, 40])
+  func topTermsMatchFullRanking(k: Int) {
+    var generator = SeededGenerator(seed: UInt64(k))
+    for _ in 0..<50 {
+      // Few distinct values, so that ties at the cut-off are common.
+      let counts = (0..<30).map { _ in Double(generator.nextIndex(below: 5)) }
+      let ranked = counts.indices.filter { counts[$0] > 0 }
+        .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+      #expect(OverlapMetrics.topTerms(counts, k: k) == Set(ranked.prefix(k)), "\(counts)")
+    }
+  }
+
+  @Test("Jaccard of sorted arrays equals Jaccard of the sets")
+  func jaccardSorted() {
+    #expect(OverlapMetrics.jaccard(sorted: [1, 2, 3], [2, 3, 4, 5]) == 0.4)
+    #expect(OverlapMetrics.jaccard(sorted: [], []) == 0)
+    #expect(OverlapMetrics.jaccard(sorted: [1], [2]) == 0)
+  }
+
   @Test("Jaccard is the intersection over the union")
   func jaccard() {
     // {1,2,3} ∩ {2,3,4,5} = {2,3}; ∪ = {1,2,3,4,5}: 2 / 5.

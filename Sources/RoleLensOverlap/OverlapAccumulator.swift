@@ -1,0 +1,52 @@
+import Foundation
+import RoleLensClassify
+
+/// Collects the postings of a run for the overlap stage, one at a time, in little memory.
+///
+/// TF-IDF weights need corpus-wide document frequencies, so no posting's weights can be computed
+/// before the last posting is in. The accumulator therefore sums what can be summed at once
+/// (per-role `RoleStatistics`, which include document frequencies) and stores each posting's
+/// term vector, skills and scored-as roles compactly (about 3 bytes per distinct term) in a
+/// temporary file, read back once, in input order, by `OverlapAnalysis.run(_:vocabulary:)`.
+/// Memory thus grows with the vocabulary, not with the number of postings.
+///
+/// Copies of an accumulator share its temporary file: add postings through one copy only.
+public struct OverlapAccumulator {
+  /// Statistics of each role with postings.
+  public private(set) var statistics: [Role: RoleStatistics] = [:]
+  /// Postings added.
+  public private(set) var count = 0
+  let store: SpillStore
+
+  /// Creates an empty accumulator.
+  ///
+  /// - Parameters:
+  ///   - spillDirectory: Where the temporary file goes (it is unlinked as soon as it is created,
+  ///     so it leaves nothing behind, even when the run fails); `nil` keeps everything in memory.
+  ///   - bufferCapacity: Encoded bytes kept in memory before they are written to the file.
+  public init(spillDirectory: URL? = FileManager.default.temporaryDirectory, bufferCapacity: Int = 1 << 20) {
+    store = SpillStore(directory: spillDirectory, bufferCapacity: bufferCapacity)
+  }
+
+  /// Adds one posting (after the previous ones: input order is kept).
+  ///
+  /// - Complexity: O(t) for t distinct terms in the posting.
+  public mutating func add(_ document: OverlapDocument) {
+    statistics[document.role, default: RoleStatistics()].add(
+      document.vector, skills: document.skills, scoresAs: document.scoresAs)
+    precondition(Role.allCases.count <= 32, "scored-as roles are stored as a 32-bit mask")
+    let scoresAs = document.scoresAs.reduce(UInt32(0)) { $0 | 1 << UInt32($1.index) }
+    store.append(
+      SpilledPosting(role: UInt8(document.role.index), scoresAs: scoresAs, skills: document.skills, vector: document.vector))
+    count += 1
+  }
+
+  /// Document frequency of every term id of `vocabulary`, over all roles.
+  func documentFrequencies(vocabulary: Vocabulary) -> [Int] {
+    var frequencies = [Int](repeating: 0, count: vocabulary.count)
+    for role in statistics.values {
+      for (id, documents) in role.documentFrequency { frequencies[Int(id)] += documents }
+    }
+    return frequencies
+  }
+}

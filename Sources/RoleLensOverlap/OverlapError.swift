@@ -1,0 +1,13 @@
+/// Errors of the overlap stage that stop a run.
+public enum OverlapError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The temporary file that holds postings' term vectors until the end of the run could not be
+  /// created, written or read back.
+  case spillFile(path: String, operation: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .spillFile(let path, let operation, let reason):
+      return "\(path): cannot \(operation) the overlap stage's temporary file: \(reason)"
+    }
+  }
+}
