@@ -9,14 +9,23 @@ struct TextBlock: Hashable, Sendable {
   }
 
   var kind: Kind
-  var text: String
+  let text: String
   /// Characters of `text` inside links.
   var linkCharacters: Int
   /// Characters of `text` inside `<b>`/`<strong>`.
   var boldCharacters: Int
+  /// Length in Unicode scalars (counting graphemes would cost far more on every block), counted
+  /// once: selection asks for it many times.
+  let length: Int
 
-  /// Length in Unicode scalars (counting graphemes would cost far more on every block).
-  var length: Int { text.unicodeScalars.count }
+  init(kind: Kind, text: String, linkCharacters: Int, boldCharacters: Int) {
+    self.kind = kind
+    self.text = text
+    self.linkCharacters = linkCharacters
+    self.boldCharacters = boldCharacters
+    length = text.unicodeScalars.count
+  }
+
   var linkDensity: Double { text.isEmpty ? 0 : Double(linkCharacters) / Double(length) }
   var isHeading: Bool { if case .heading = kind { return true } else { return false } }
 }
@@ -432,10 +441,10 @@ private struct BlockWalker {
     let text = buffer.withUnsafeBufferPointer { normalizeSpace(utf8: $0) }
     guard !text.isEmpty else { return }
     if let owner = stack.last, owner.isFurniture { return }
-    let length = text.unicodeScalars.count
-    let block = TextBlock(
-      kind: bufferKind, text: text, linkCharacters: min(bufferLinkCharacters, length),
-      boldCharacters: min(bufferBoldCharacters, length))
+    var block = TextBlock(kind: bufferKind, text: text, linkCharacters: bufferLinkCharacters, boldCharacters: bufferBoldCharacters)
+    let length = block.length
+    block.linkCharacters = min(block.linkCharacters, length)
+    block.boldCharacters = min(block.boldCharacters, length)
     blocks.append(block)
     guard let owner = stack.indices.last else { return }
     stack[owner].characters += length

@@ -222,8 +222,10 @@ public struct PostingReader: Sendable {
   static func sections(from blocks: [TextBlock]) -> [PostingSection] {
     var builder = SectionBuilder()
     for block in blocks {
-      let isBoldLine = block.kind == .paragraph && block.boldCharacters * 10 >= block.text.count * 9
-        && block.text.count <= 80
+      // Blocks are never empty, so a block with no bold text is no bold line (and its
+      // characters need not be counted).
+      let isBoldLine = block.kind == .paragraph && block.boldCharacters > 0
+        && { let count = block.text.count; return block.boldCharacters * 10 >= count * 9 && count <= 80 }()
       let readsAsHeading = block.kind == .paragraph && SectionClassifier.looksLikeHeading(block.text)
         && block.text.hasSuffix(":")
       if block.isHeading || isBoldLine || readsAsHeading {
