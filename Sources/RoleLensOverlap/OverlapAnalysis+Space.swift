@@ -45,6 +45,18 @@ extension OverlapAnalysis {
         self.roleB = roleB
       }
 
+      /// Sizes the arrays for `postings` postings with `entries` term entries in all, so they
+      /// are allocated once, at their final size (the space is the bootstrap's largest memory).
+      mutating func reserve(postings: Int, entries: Int) {
+        space.positions.reserveCapacity(entries)
+        space.counts.reserveCapacity(entries)
+        space.weights.reserveCapacity(entries)
+        space.starts.reserveCapacity(postings + 1)
+        space.folds.reserveCapacity(postings)
+        space.scoresAs.reserveCapacity(postings)
+        space.skillStarts.reserveCapacity(postings + 1)
+      }
+
       /// Keeps `posting` if it belongs to the pair.
       ///
       /// - Parameters:
@@ -74,9 +86,13 @@ extension OverlapAnalysis {
         space.starts.append(space.positions.count)
       }
 
-      /// The space, with term ids replaced by positions among the pair's distinct terms.
-      func build(vocabularySize: Int, skillCount: Int, topK: Int) -> Space {
-        var space = space
+      /// The space, with term ids replaced by positions among the pair's distinct terms; moved
+      /// out of the builder (no second copy of its arrays).
+      mutating func build(vocabularySize: Int, skillCount: Int, topK: Int) -> Space {
+        var space = Space(
+          dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], weights: [], folds: [],
+          scoresAs: [], skillStarts: [0], skills: [])
+        swap(&space, &self.space)
         var position = [Int32](repeating: -1, count: vocabularySize)
         for id in space.positions { position[Int(id)] = 0 }
         var dimension: Int32 = 0

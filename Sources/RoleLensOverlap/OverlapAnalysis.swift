@@ -151,6 +151,10 @@ public struct OverlapAnalysis: Sendable {
     var centroids = [[Double]](repeating: [], count: Role.allCases.count)
     for role in present { centroids[role.index] = [Double](repeating: 0, count: vocabulary.count) }
     var pair = Space.Builder(roleA: UInt8(options.roleA.index), roleB: UInt8(options.roleB.index))
+    let pairStatistics = [options.roleA, options.roleB].compactMap { statistics[$0] }
+    pair.reserve(
+      postings: pairStatistics.reduce(0) { $0 + $1.postings },
+      entries: pairStatistics.reduce(0) { $0 + $1.documentFrequency.values.reduce(0, +) })
     var index = 0
     try accumulator.store.forEach { posting in
       let weights = OverlapMetrics.tfidf(posting.vector) { idf[Int($0)] }
