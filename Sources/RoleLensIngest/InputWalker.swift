@@ -136,8 +136,13 @@ public struct InputWalker: Sendable {
     guard let dir = opendir(path) else { return nil }
     defer { closedir(dir) }
     var entries: [Entry] = []
+    // The name is read in place, up to its NUL: a record from readdir is only as long as its
+    // name needs, so copying the whole `d_name` array can read past the end of the buffer
+    // (a crash when the record ends a page).
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 0
     while let entry = readdir(dir) {
-      let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+      let cName = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+      let bytes = Array(UnsafeRawBufferPointer(start: cName, count: strlen(cName)))
       let name = String(decoding: bytes, as: UTF8.self)
       if name != "." && name != ".." { entries.append(Entry(name: name, bytes: bytes)) }
     }

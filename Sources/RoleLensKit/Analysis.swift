@@ -52,6 +52,7 @@ public struct Analysis: Sendable {
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> AnalysisReport {
     var merger = Merger(includeDuplicates: options.includeDuplicates, scorer: scorer)
     let walk = try processInputs(progress: progress) { merger.add($0) }
+    merger.releaseDuplicateIndex()
     var skipped = walk.skipped + merger.skipped
     skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
     var overlapOptions = options.overlap
@@ -151,6 +152,14 @@ public struct Analysis: Sendable {
     init(includeDuplicates: Bool, scorer: Scorer) {
       self.includeDuplicates = includeDuplicates
       self.scorer = scorer
+    }
+
+    /// Frees what duplicate detection keeps per posting, once every posting is in, before the
+    /// overlap stage loads the pair for the bootstrap (the run's peak).
+    mutating func releaseDuplicateIndex() {
+      firstByFingerprint = [:]
+      nearDuplicates = NearDuplicateIndex()
+      signatureOwners = StringList()
     }
 
     mutating func add(_ outcome: ReadOutcome) {
