@@ -34,14 +34,22 @@ struct HTMLDocument: ~Copyable {
   /// UTF-8 (rolelens has already decoded the file, so libxml2's own charset sniffing must not
   /// run again).
   ///
+  /// - Parameter prepared: Whether `text` has been through `MarkupPrepass` already (a file's
+  ///   bytes go through it before decoding), so it is not scanned twice.
   /// - Returns: `nil` when libxml2 produced no document (input too large for an `Int32`
   ///   length, or nothing parseable).
-  init?(html text: String) {
+  init?(html text: String, prepared: Bool = false) {
     _ = Self.initialised
-    let prepared = text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
-      ?? MarkupPrepass.prepare(Array(text.utf8))
-    var utf8 = prepared.bytes
-    attributesTrimmed = prepared.attributesTrimmed
+    var utf8: [UInt8]
+    if prepared {
+      utf8 = Array(text.utf8)
+      attributesTrimmed = false
+    } else {
+      let result = text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
+        ?? MarkupPrepass.prepare(Array(text.utf8))
+      utf8 = result.bytes
+      attributesTrimmed = result.attributesTrimmed
+    }
     if utf8.isEmpty { utf8 = [0x20] }
     guard let length = Int32(exactly: utf8.count) else { return nil }
     let parsed: htmlDocPtr? = utf8.withUnsafeBufferPointer { buffer in

@@ -111,8 +111,9 @@ enum HTMLExtractor {
   /// - Returns: `nil` when libxml2 produced no document.
   ///   Pass `selectMainContent: false` for fragments (a JSON-LD description), whose blocks
   ///   are all content.
-  static func extract(html: String, selectMainContent: Bool) -> ExtractedPage? {
-    guard let document = HTMLDocument(html: html) else { return nil }
+  ///   Pass `prepared: true` when the markup has been through `MarkupPrepass` already.
+  static func extract(html: String, selectMainContent: Bool, prepared: Bool = false) -> ExtractedPage? {
+    guard let document = HTMLDocument(html: html, prepared: prepared) else { return nil }
     let warnings = document.attributesTrimmed ? [attributesTrimmedWarning] : []
     return document.withRoot { root in
       var walker = BlockWalker(keepFurniture: false)

@@ -107,10 +107,12 @@ public struct PostingReader: Sendable {
     // Script and style bodies go before decoding: every later pass then reads only the text
     // that matters. Only for encodings where markup is ASCII (not UTF-16/32).
     var attributesTrimmed = false
+    var markupPrepared = false
     if format == .html, TextDecoding.isASCIICompatible(bytes) {
       let prepared = MarkupPrepass.prepare(bytes)
       bytes = prepared.bytes
       attributesTrimmed = prepared.attributesTrimmed
+      markupPrepared = true
     }
     let decoded: DecodedText
     switch TextDecoding.decode(bytes, isMarkup: format == .html) {
@@ -130,7 +132,9 @@ public struct PostingReader: Sendable {
       result = DatasetReader(options: options, reader: self).read(
         text, format: format, id: file.relativePath, path: file.path, warnings: warnings)
     default:
-      result = extract(text, format: format, id: file.relativePath, path: file.path, warnings: warnings)
+      result = extract(
+        text, format: format, id: file.relativePath, path: file.path, row: nil, warnings: warnings,
+        markupPrepared: markupPrepared)
     }
     for index in result.postings.indices {
       result.postings[index].facts.encoding = decoded.encoding.rawValue
@@ -143,10 +147,18 @@ public struct PostingReader: Sendable {
   public func extract(
     _ text: String, format: InputFormat, id: String, path: String, row: Int? = nil, warnings: [String] = []
   ) -> ReadResult {
+    extract(text, format: format, id: id, path: path, row: row, warnings: warnings, markupPrepared: false)
+  }
+
+  /// `extract`, told whether HTML `text` has been through `MarkupPrepass` already.
+  private func extract(
+    _ text: String, format: InputFormat, id: String, path: String, row: Int?, warnings: [String],
+    markupPrepared: Bool
+  ) -> ReadResult {
     var posting: Posting?
     switch format {
     case .html:
-      posting = extractHTML(text, id: id, path: path, row: row)
+      posting = extractHTML(text, id: id, path: path, row: row, prepared: markupPrepared)
       if posting == nil {
         return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .noText, detail: "libxml2 produced no document")])
       }
@@ -171,8 +183,8 @@ public struct PostingReader: Sendable {
 
   // MARK: - HTML
 
-  private func extractHTML(_ html: String, id: String, path: String, row: Int?) -> Posting? {
-    guard let page = HTMLExtractor.extract(html: html, selectMainContent: true) else { return nil }
+  private func extractHTML(_ html: String, id: String, path: String, row: Int?, prepared: Bool) -> Posting? {
+    guard let page = HTMLExtractor.extract(html: html, selectMainContent: true, prepared: prepared) else { return nil }
     var warnings = page.warnings
     let (markup, jsonWarnings) = JobPostingMarkup.find(in: page.jsonLD)
     warnings += jsonWarnings

@@ -29,6 +29,11 @@ extension OverlapAnalysis {
     var skillStarts: [Int]
     var skills: [Int]
 
+    /// A space with no postings.
+    static let empty = Space(
+      dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], weights: [], folds: [],
+      scoresAs: [], skillStarts: [0], skills: [])
+
     /// Collects the pair's postings as they are read back, in input order.
     struct Builder {
       let roleA: UInt8
@@ -36,9 +41,7 @@ extension OverlapAnalysis {
       /// Role A's and B's postings (indices into the pair's postings).
       var postingsA: [Int] = []
       var postingsB: [Int] = []
-      private var space = Space(
-        dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], weights: [], folds: [],
-        scoresAs: [], skillStarts: [0], skills: [])
+      private var space = Space.empty
 
       init(roleA: UInt8, roleB: UInt8) {
         self.roleA = roleA
@@ -89,9 +92,7 @@ extension OverlapAnalysis {
       /// The space, with term ids replaced by positions among the pair's distinct terms; moved
       /// out of the builder (no second copy of its arrays).
       mutating func build(vocabularySize: Int, skillCount: Int, topK: Int) -> Space {
-        var space = Space(
-          dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], weights: [], folds: [],
-          scoresAs: [], skillStarts: [0], skills: [])
+        var space = Space.empty
         swap(&space, &self.space)
         var position = [Int32](repeating: -1, count: vocabularySize)
         for id in space.positions { position[Int(id)] = 0 }

@@ -16,16 +16,15 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
 /// in the same folder, which is then renamed over the target (rename is atomic on POSIX).
 enum AtomicFile {
   static func write(_ text: String, to path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    let name = (path as NSString).lastPathComponent
-    let temporary = (folder.isEmpty ? "." : folder) + "/.\(name).tmp-\(getpid())"
-    guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+    try write(to: path) { try put(text, to: $0, path: path) }
+  }
+
+  /// Writes `text` to `stream`, which is writing `path`.
+  static func put(_ text: String, to stream: UnsafeMutablePointer<FILE>, path: String) throws {
+    var text = text
+    let count = text.utf8.count
+    guard text.withUTF8({ fwrite($0.baseAddress, 1, $0.count, stream) }) == count else {
       throw ReportError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(temporary)
-      throw ReportError.cannotWrite(path: path, reason: reason)
     }
   }
 

@@ -83,7 +83,7 @@ public final class PostingTable: @unchecked Sendable {
   /// Writes the header and every row to `stream`.
   func write(to stream: UnsafeMutablePointer<FILE>) throws {
     try locked {
-      try put(CSVWriter.line(Self.header.map { CSVCell.text($0) }), to: stream)
+      try AtomicFile.put(CSVWriter.line(Self.header.map { CSVCell.text($0) }), to: stream, path: "postings.csv")
       if let spill {
         flush()
         fflush(spill)
@@ -98,7 +98,7 @@ public final class PostingTable: @unchecked Sendable {
         }
         fseek(spill, 0, SEEK_END)
       }
-      try put(pending, to: stream)
+      try AtomicFile.put(pending, to: stream, path: "postings.csv")
     }
   }
 
@@ -130,14 +130,6 @@ public final class PostingTable: @unchecked Sendable {
       fflush(spill)
       _ = ftruncate(fileno(spill), before)
       fseeko(spill, before, SEEK_SET)
-    }
-  }
-
-  private func put(_ text: String, to stream: UnsafeMutablePointer<FILE>) throws {
-    var text = text
-    let count = text.utf8.count
-    guard text.withUTF8({ fwrite($0.baseAddress, 1, $0.count, stream) }) == count else {
-      throw ReportError.cannotWrite(path: "postings.csv", reason: String(cString: strerror(errno)))
     }
   }
 
