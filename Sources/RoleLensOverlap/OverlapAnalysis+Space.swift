@@ -10,6 +10,10 @@ extension OverlapAnalysis {
   /// Postings are numbered 0..<n in input order; `starts[p]..<starts[p + 1]` are posting p's
   /// entries in `positions`, `counts` and `weights` (its term vector's order; the weight of an
   /// entry with no positive count is 0, which adds nothing to any sum).
+  ///
+  /// The space is the largest thing a run holds at its end (13 bytes per entry), so a count
+  /// takes one byte: counts of 0–254 are stored as they are, and any other count as 255 with
+  /// its value in `largeCounts`.
   struct Space: Sendable {
     /// Distinct terms of the pair's postings; positions follow term ids, so ties in top-term
     /// rankings go to the term seen first in the input.
@@ -18,7 +22,10 @@ extension OverlapAnalysis {
     var topK: Int
     var starts: [Int]
     var positions: [Int32]
-    var counts: [Int32]
+    /// Term counts up to 254; 255 means the count is in `largeCounts`.
+    var counts: [UInt8]
+    /// Counts that do not fit in a byte, by entry.
+    var largeCounts: [Int: Int32]
     /// L2-normalised TF-IDF weights.
     var weights: [Double]
     /// Cross-validation fold of each posting (its index in the whole run, modulo `folds`).
@@ -31,8 +38,17 @@ extension OverlapAnalysis {
 
     /// A space with no postings.
     static let empty = Space(
-      dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], weights: [], folds: [],
-      scoresAs: [], skillStarts: [0], skills: [])
+      dimension: 0, skillCount: 0, topK: 0, starts: [0], positions: [], counts: [], largeCounts: [:], weights: [],
+      folds: [], scoresAs: [], skillStarts: [0], skills: [])
+
+    /// The byte that stands for counts kept in `largeCounts`.
+    static let largeCount = UInt8.max
+
+    /// The count of entry `entry`.
+    func count(_ entry: Int) -> Int32 {
+      let small = counts[entry]
+      return small == Self.largeCount ? largeCounts[entry] ?? 0 : Int32(small)
+    }
 
     /// Collects the pair's postings as they are read back, in input order.
     struct Builder {
@@ -42,6 +58,7 @@ extension OverlapAnalysis {
       var postingsA: [Int] = []
       var postingsB: [Int] = []
       private var space = Space.empty
+      var entryCount: Int { space.positions.count }
 
       init(roleA: UInt8, roleB: UInt8) {
         self.roleA = roleA
@@ -77,8 +94,13 @@ extension OverlapAnalysis {
         // tfidf keeps the entries with a positive count, in order, or none when all weigh 0.
         var next = weights.startIndex
         for (id, count) in zip(posting.vector.ids, posting.vector.counts) {
+          if count >= 0 && count < Int32(Space.largeCount) {
+            space.counts.append(UInt8(count))
+          } else {
+            space.largeCounts[space.positions.count] = count
+            space.counts.append(Space.largeCount)
+          }
           space.positions.append(id)
-          space.counts.append(count)
           if count > 0 && next < weights.endIndex {
             space.weights.append(weights[next].1)
             next += 1
@@ -292,7 +314,9 @@ extension OverlapAnalysis {
                   let weight = weights[entry]
                   cells[cell &+ Self.totalOffset] += weight
                   cells[cell &+ fold] += weight
-                  cells[cell &+ Self.countOffset] += Double(counts[entry])
+                  let count = counts[entry]
+                  cells[cell &+ Self.countOffset] +=
+                    count == Space.largeCount ? Double(space.count(entry)) : Double(count)
                 }
               }
             }

@@ -148,6 +148,29 @@ struct OverlapAnalysisTests {
     #expect(abs(value - 3.0 / 11.0) < 1e-12)
   }
 
+  @Test("term counts too large for the pair's one-byte counts are summed in full")
+  func largeTermCounts() throws {
+    var vocabulary = Vocabulary()
+    var documents: [OverlapDocument] = []
+    for (role, counts) in [
+      (Role.technicalProjectManager, ["release": 300, "risk": 1]), (.technicalProjectManager, ["release": 1, "risk": 1]),
+      (.technicalProjectManager, ["risk": 2]), (.productManager, ["release": 70_000]), (.productManager, ["risk": 1]),
+      (.productManager, ["roadmap": 255, "risk": 254]),
+    ] {
+      documents.append(
+        OverlapDocument(role: role, vector: TermVector(counts, vocabulary: &vocabulary), skills: [], scoresAs: [role]))
+    }
+    let result = OverlapAnalysis(options: HandCorpus.options, skillCount: 2).run(documents, vocabulary: vocabulary)
+    // Shares (release, risk, roadmap): A (301, 4, 0)/305, B (70000, 255, 255)/70510.
+    let a: [Double] = [301.0 / 305, 4.0 / 305, 0]
+    let b: [Double] = [70_000.0 / 70_510, 255.0 / 70_510, 255.0 / 70_510]
+    let smaller: Double = zip(a, b).map { Swift.min($0, $1) }.reduce(0, +)
+    let larger: Double = zip(a, b).map { Swift.max($0, $1) }.reduce(0, +)
+    let expected = smaller / larger
+    let value = try #require(result.figure("weighted_jaccard")?.value)
+    #expect(abs(value - expected) < 1e-12)
+  }
+
   @Test("jensen_shannon_divergence compares the pair's term distributions")
   func jensenShannon() throws {
     // P = (4, 2, 1, 0)/7, Q = (1, 4, 0, 2)/7, M = (5, 6, 1, 2)/14.
