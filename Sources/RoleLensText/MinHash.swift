@@ -68,18 +68,19 @@ public struct MinHash: Sendable {
 ///
 /// Memory per posting is kept small, since a run indexes every posting: signatures are stored
 /// flat with 32 bits per position (two different minimum hashes agree on their low 32 bits with
-/// probability 2⁻³², far below the estimate's own error), and each band's postings are chained
-/// through one flat array instead of an array per bucket.
+/// probability 2⁻³², far below the estimate's own error), each band's postings are chained
+/// through one flat table instead of an array per bucket, and both tables grow by whole blocks
+/// (`RowBlocks`), never by copying what they hold.
 public struct NearDuplicateIndex: Sendable {
   /// Estimated Jaccard similarity at or above which a posting is a duplicate.
   public let threshold: Double
   private let bands: Int
   /// Per band: bucket key → the latest posting in that bucket.
   private var latest: [[UInt32: Int32]]
-  /// Per posting and band (`index * bands + band`): the previous posting in the same bucket, or -1.
-  private var previous: [Int32] = []
+  /// Per posting (row) and band (column): the previous posting in the same bucket, or -1.
+  private var previous: RowBlocks<Int32>
   /// Signature positions, `size` per posting, truncated to 32 bits.
-  private var signatures: [UInt32] = []
+  private var signatures = RowBlocks<UInt32>(width: 0)
   private var size = 0
   /// Per posting: the earliest posting it duplicates (itself when new).
   private var originals: [Int32] = []
@@ -92,6 +93,7 @@ public struct NearDuplicateIndex: Sendable {
     self.threshold = threshold
     self.bands = bands
     latest = [[UInt32: Int32]](repeating: [:], count: bands)
+    previous = RowBlocks(width: bands)
   }
 
   /// Postings indexed.
@@ -100,7 +102,10 @@ public struct NearDuplicateIndex: Sendable {
   /// Adds a signature; returns the index (in order of addition) of the earliest posting it
   /// duplicates, or `nil` when it is new. Every signature must have the same size.
   public mutating func add(_ signature: [UInt64]) -> Int? {
-    if originals.isEmpty { size = signature.count }
+    if originals.isEmpty {
+      size = signature.count
+      signatures = RowBlocks(width: size)
+    }
     precondition(signature.count == size, "signatures must have the same size")
     let index = originals.count
     let truncated = signature.map { UInt32(truncatingIfNeeded: $0) }
@@ -122,17 +127,15 @@ public struct NearDuplicateIndex: Sendable {
         if best.map({ original < $0 }) ?? true, similarity(truncated, Int(candidate)) >= threshold {
           best = original
         }
-        candidate = previous[Int(candidate) * bands + band]
+        candidate = previous[Int(candidate), band]
       }
     }
-    signatures += truncated
+    signatures.append(truncated)
     originals.append(best ?? Int32(index))
     // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
     // original through it.
-    for (band, key) in keys.enumerated() {
-      previous.append(latest[band][key] ?? -1)
-      latest[band][key] = Int32(index)
-    }
+    previous.append(keys.enumerated().map { band, key in latest[band][key] ?? -1 })
+    for (band, key) in keys.enumerated() { latest[band][key] = Int32(index) }
     return best.map(Int.init)
   }
 
@@ -140,8 +143,49 @@ public struct NearDuplicateIndex: Sendable {
   private func similarity(_ signature: [UInt32], _ index: Int) -> Double {
     guard size > 0 else { return 0 }
     var equal = 0
-    let start = index * size
-    for position in 0..<size where signatures[start + position] == signature[position] { equal += 1 }
+    signatures.withRow(index) { row in
+      for position in 0..<size where row[position] == signature[position] { equal += 1 }
+    }
     return Double(equal) / Double(size)
+  }
+}
+
+/// A table of rows of `width` elements, stored in blocks of `rowsPerBlock` rows, each block
+/// allocated once at its full size: the table grows by whole blocks and never copies what it
+/// holds (an array that doubles holds its old and its new copy at once, which near the end of a
+/// large run would be the run's largest allocation).
+struct RowBlocks<Element>: Sendable where Element: Sendable {
+  let width: Int
+  static var rowsPerBlock: Int { 1024 }
+  private var blocks: [[Element]] = []
+  /// Rows appended.
+  private(set) var count = 0
+
+  init(width: Int) {
+    self.width = width
+  }
+
+  /// Appends a row of exactly `width` elements.
+  mutating func append(_ row: [Element]) {
+    precondition(row.count == width, "a row must have the table's width")
+    if count % Self.rowsPerBlock == 0 {
+      var block: [Element] = []
+      block.reserveCapacity(width * Self.rowsPerBlock)
+      blocks.append(block)
+    }
+    blocks[blocks.count - 1] += row
+    count += 1
+  }
+
+  subscript(row: Int, column: Int) -> Element {
+    blocks[row / Self.rowsPerBlock][(row % Self.rowsPerBlock) * width + column]
+  }
+
+  /// Calls `body` with row `row`'s elements, indexed from 0.
+  func withRow<Result>(_ row: Int, _ body: (UnsafeBufferPointer<Element>) -> Result) -> Result {
+    let start = (row % Self.rowsPerBlock) * width
+    return blocks[row / Self.rowsPerBlock].withUnsafeBufferPointer { block in
+      body(UnsafeBufferPointer(rebasing: block[start..<(start + width)]))
+    }
   }
 }

@@ -149,4 +149,35 @@ struct MinHashTests {
     #expect(index.add(signatures[1]) == 0)
     #expect(index.add(signatures[2]) == 0)
   }
+
+  @Test("postings added thousands apart, in different blocks of the index, are still found")
+  func indexAcrossBlocks() throws {
+    let minHash = MinHash()
+    let cities = ["Rotterdam", "Antwerp", "Ghent"]
+    var index = NearDuplicateIndex()
+    #expect(index.add(try #require(minHash.signature(Self.posting(city: cities[0])))) == nil)
+    // Fillers in between: variants of the product posting, three words changed in each.
+    let product = Self.productPosting
+    for filler in 0..<(RowBlocks<UInt32>.rowsPerBlock + 10) {
+      let positions = [filler % 20, 20 + filler / 20 % 20, 40 + filler / 400 % 20]
+      let signature = try #require(minHash.signature(Self.edited(product, at: positions, tag: "f\(filler)-")))
+      _ = index.add(signature)
+    }
+    let ghent = try #require(minHash.signature(Self.posting(city: cities[2])))
+    #expect(index.add(ghent) == 0)
+    #expect(index.count == RowBlocks<UInt32>.rowsPerBlock + 12)
+  }
+
+  @Test("a row table reads back every row it was given, across blocks")
+  func rowBlocksRoundTrip() {
+    var table = RowBlocks<Int32>(width: 3)
+    let rows = 3 * RowBlocks<Int32>.rowsPerBlock + 7
+    for row in 0..<rows { table.append([Int32(row), Int32(-row), 7]) }
+    #expect(table.count == rows)
+    for row in [0, 1, RowBlocks<Int32>.rowsPerBlock - 1, RowBlocks<Int32>.rowsPerBlock, rows - 1] {
+      #expect(table[row, 0] == Int32(row))
+      #expect(table[row, 1] == Int32(-row))
+      #expect(table.withRow(row) { Array($0) } == [Int32(row), Int32(-row), 7])
+    }
+  }
 }
