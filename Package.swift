@@ -23,6 +23,9 @@ let package = Package(
     // zlib, for .gz inputs.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
+    // The C library's allocator controls (glibc's malloc_trim and mallopt).
+    .systemLibrary(name: "CMalloc"),
+
     // MARK: - Pipeline stages, in dependency order
 
     .target(name: "RoleLensIngest", dependencies: ["CLibXML2", "CZlib"]),
@@ -37,7 +40,7 @@ let package = Package(
     .target(
       name: "RoleLensKit",
       dependencies: [
-        "RoleLensIngest", "RoleLensText", "RoleLensClassify", "RoleLensOverlap", "RoleLensReport",
+        "RoleLensIngest", "RoleLensText", "RoleLensClassify", "RoleLensOverlap", "RoleLensReport", "CMalloc",
       ]
     ),
 

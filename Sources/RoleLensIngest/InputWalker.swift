@@ -25,6 +25,39 @@ public struct InputFile: Hashable, Sendable {
   }
 }
 
+/// The files of a walk, in order, stored compactly: a run keeps the list of every file it reads
+/// until the last is read, so each file costs its path's bytes and 20 more, not three strings.
+public struct InputFileList: RandomAccessCollection, Sendable {
+  /// The files' paths (their exact bytes), back to back.
+  private var bytes: [UInt8] = []
+  /// Where each file's path ends in `bytes`.
+  private var ends: [Int] = []
+  /// Where each file's relative path starts, counted from the start of its path.
+  private var relativeStarts: [UInt32] = []
+  private var sizes: [Int] = []
+
+  public init() {}
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { ends.count }
+
+  public subscript(index: Int) -> InputFile {
+    let start = index == 0 ? 0 : ends[index - 1]
+    let systemPath = Array(bytes[start..<ends[index]])
+    let path = String(decoding: systemPath, as: UTF8.self)
+    let relativePath = String(decoding: systemPath[Int(relativeStarts[index])...], as: UTF8.self)
+    return InputFile(path: path, relativePath: relativePath, size: sizes[index], systemPath: systemPath)
+  }
+
+  /// Adds a file whose relative path is the end of its path, from byte `relativeStart` on.
+  mutating func append(systemPath: [UInt8], relativeStart: Int, size: Int) {
+    bytes += systemPath
+    ends.append(bytes.count)
+    relativeStarts.append(UInt32(relativeStart))
+    sizes.append(size)
+  }
+}
+
 /// Walks files and folders recursively in a deterministic, sorted order.
 ///
 /// Symbolic links to files and folders are followed; a link that points nowhere or back into a
@@ -39,7 +72,7 @@ public struct InputWalker: Sendable {
 
   /// The result of a walk: files to read, in order, and entries that cannot be read.
   public struct Result: Sendable {
-    public var files: [InputFile] = []
+    public var files = InputFileList()
     public var skipped: [SkippedInput] = []
   }
 
@@ -53,9 +86,7 @@ public struct InputWalker: Sendable {
       var st = stat()
       guard lstat(input, &st) == 0 else { throw IngestError.inputNotFound(path: input) }
       var visited = Set<DirectoryIdentity>()
-      visit(
-        path: input, bytes: Array(input.utf8), relative: lastComponent(of: input), isRoot: true, visited: &visited,
-        into: &result)
+      visit(path: input, bytes: Array(input.utf8), relativeStart: nil, visited: &visited, into: &result)
     }
     return result
   }
@@ -68,9 +99,10 @@ public struct InputWalker: Sendable {
   }
 
   /// Visits one path. `bytes` is the path as the file system has it; `path` is its display
-  /// form (the same unless a name is not valid UTF-8).
+  /// form (the same unless a name is not valid UTF-8). Below a root, the path relative to the
+  /// root starts at byte `relativeStart` of `bytes`; `nil` for the root itself.
   private func visit(
-    path: String, bytes: [UInt8], relative: String, isRoot: Bool, visited: inout Set<DirectoryIdentity>,
+    path: String, bytes: [UInt8], relativeStart: Int?, visited: inout Set<DirectoryIdentity>,
     into result: inout Result
   ) {
     let cPath = bytes.map { CChar(bitPattern: $0) } + [0]
@@ -100,42 +132,39 @@ public struct InputWalker: Sendable {
         result.skipped.append(SkippedInput(path: path, reason: .unreadable, detail: systemError()))
         return
       }
-      for entry in entries where !ignoredNames.contains(entry.name) {
-        if entry.name.hasPrefix(".") {
+      let separator = bytes.last == UInt8(ascii: "/") ? [] : [UInt8(ascii: "/")]
+      // The root's children are relative to it: their relative paths start after its path.
+      let childRelativeStart = relativeStart ?? bytes.count + separator.count
+      for entryBytes in entries {
+        let name = String(decoding: entryBytes, as: UTF8.self)
+        guard !ignoredNames.contains(name) else { continue }
+        let childPath = path.hasSuffix("/") ? path + name : path + "/" + name
+        if name.hasPrefix(".") {
           // Reported, not read: hidden entries are tool files (.git, .DS_Store), and a hidden
           // folder is listed once rather than walked.
-          let hiddenPath = path.hasSuffix("/") ? path + entry.name : path + "/" + entry.name
-          result.skipped.append(SkippedInput(path: hiddenPath, reason: .hidden, detail: "hidden (name starts with '.'); not read"))
+          result.skipped.append(SkippedInput(path: childPath, reason: .hidden, detail: "hidden (name starts with '.'); not read"))
           continue
         }
-        let separator = bytes.last == UInt8(ascii: "/") ? [] : [UInt8(ascii: "/")]
-        let childPath = path.hasSuffix("/") ? path + entry.name : path + "/" + entry.name
-        let childRelative = isRoot ? entry.name : relative + "/" + entry.name
         visit(
-          path: childPath, bytes: bytes + separator + entry.bytes, relative: childRelative, isRoot: false,
+          path: childPath, bytes: bytes + separator + entryBytes, relativeStart: childRelativeStart,
           visited: &visited, into: &result)
       }
     case S_IFREG:
-      let relativePath = isRoot ? lastComponent(of: path) : relative
-      result.files.append(InputFile(path: path, relativePath: relativePath, size: Int(st.st_size), systemPath: bytes))
+      // A file given as a root is relative to its folder: its relative path is its name.
+      let start = relativeStart ?? (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0)
+      result.files.append(systemPath: bytes, relativeStart: start, size: Int(st.st_size))
     default:
       result.skipped.append(
         SkippedInput(path: path, reason: .specialFile, detail: "\(fileTypeName(st.st_mode)); not opened"))
     }
   }
 
-  /// A folder entry: its name for display and its exact bytes.
-  private struct Entry {
-    var name: String
-    var bytes: [UInt8]
-  }
-
-  /// The folder's entries sorted by their bytes (so the order does not depend on the locale),
-  /// or `nil` (with `errno` set) when it cannot be opened.
-  private func directoryEntries(_ path: [CChar]) -> [Entry]? {
+  /// The names of the folder's entries (their exact bytes), sorted by their bytes (so the order
+  /// does not depend on the locale), or `nil` (with `errno` set) when it cannot be opened.
+  private func directoryEntries(_ path: [CChar]) -> [[UInt8]]? {
     guard let dir = opendir(path) else { return nil }
     defer { closedir(dir) }
-    var entries: [Entry] = []
+    var entries: [[UInt8]] = []
     // The name is read in place, up to its NUL: a record from readdir is only as long as its
     // name needs, so copying the whole `d_name` array can read past the end of the buffer
     // (a crash when the record ends a page).
@@ -143,10 +172,9 @@ public struct InputWalker: Sendable {
     while let entry = readdir(dir) {
       let cName = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
       let bytes = Array(UnsafeRawBufferPointer(start: cName, count: strlen(cName)))
-      let name = String(decoding: bytes, as: UTF8.self)
-      if name != "." && name != ".." { entries.append(Entry(name: name, bytes: bytes)) }
+      if bytes != [UInt8(ascii: ".")] && bytes != [UInt8(ascii: "."), UInt8(ascii: ".")] { entries.append(bytes) }
     }
-    return entries.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+    return entries.sorted { $0.lexicographicallyPrecedes($1) }
   }
 
   private func fileTypeName(_ mode: mode_t) -> String {

@@ -50,6 +50,16 @@ struct InputWalkerTests {
     #expect(walk.skipped.isEmpty)
   }
 
+  @Test("a folder given with a trailing slash walks the same files, paths joined without a double slash")
+  func trailingSlash() throws {
+    let folder = try Folder()
+    for name in ["a/sub/01.htm", "b.html"] { try folder.file(name) }
+    let walk = try InputWalker().walk([folder.path + "/"])
+    #expect(walk.files.map(\.relativePath) == ["a/sub/01.htm", "b.html"])
+    #expect(walk.files.map(\.path) == [folder.path + "/a/sub/01.htm", folder.path + "/b.html"])
+    #expect(walk.files.map(\.systemPath) == walk.files.map { Array($0.path.utf8) })
+  }
+
   @Test("the same tree walks in the same order whatever order the files were created in")
   func orderDoesNotDependOnCreation() throws {
     let names = ["2024-05/tpm.html", "2024-04/pm.txt", "2024-05/em.md", "2024-04/delivery.txt"]
