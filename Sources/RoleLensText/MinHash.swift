@@ -69,8 +69,13 @@ public struct MinHash: Sendable {
 /// Memory per posting is kept small, since a run indexes every posting: signatures are stored
 /// flat with 32 bits per position (two different minimum hashes agree on their low 32 bits with
 /// probability 2⁻³², far below the estimate's own error), each band's postings are chained
-/// through one flat table instead of an array per bucket, and both tables grow by whole blocks
+/// through flat tables instead of an array per bucket, and the tables grow by whole blocks
 /// (`RowBlocks`), never by copying what they hold.
+///
+/// A bucket's chain also links each posting to the latest earlier one with a smaller original,
+/// so that a lookup passes over the postings that cannot lower the original it has found: a
+/// thousand copies of one posting are one step, not a thousand (which made lookups quadratic
+/// in the number of copies).
 public struct NearDuplicateIndex: Sendable {
   /// Estimated Jaccard similarity at or above which a posting is a duplicate.
   public let threshold: Double
@@ -79,6 +84,10 @@ public struct NearDuplicateIndex: Sendable {
   private var latest: [[UInt32: Int32]]
   /// Per posting (row) and band (column): the previous posting in the same bucket, or -1.
   private var previous: RowBlocks<Int32>
+  /// Per posting and band: the latest earlier posting in the same bucket whose original is
+  /// smaller than this posting's, or -1 (the postings in between have originals at least as
+  /// large).
+  private var previousSmaller: RowBlocks<Int32>
   /// Signature positions, `size` per posting, truncated to 32 bits.
   private var signatures = RowBlocks<UInt32>(width: 0)
   private var size = 0
@@ -94,6 +103,7 @@ public struct NearDuplicateIndex: Sendable {
     self.bands = bands
     latest = [[UInt32: Int32]](repeating: [:], count: bands)
     previous = RowBlocks(width: bands)
+    previousSmaller = RowBlocks(width: bands)
   }
 
   /// Postings indexed.
@@ -120,22 +130,43 @@ public struct NearDuplicateIndex: Sendable {
       }
       let bucket = UInt32(truncatingIfNeeded: key)
       keys.append(bucket)
-      // The earliest original among the similar postings, whatever order they are met in.
+      // The earliest original among the similar postings, whatever order they are met in: a
+      // posting whose original is not below the best found so far cannot lower it, and neither
+      // can the postings between it and its `previousSmaller`.
       var candidate = latest[band][bucket] ?? -1
       while candidate >= 0 {
         let original = originals[Int(candidate)]
-        if best.map({ original < $0 }) ?? true, similarity(truncated, Int(candidate)) >= threshold {
-          best = original
+        if best.map({ original < $0 }) ?? true {
+          if similarity(truncated, Int(candidate)) >= threshold {
+            best = original
+            candidate = previousSmaller[Int(candidate), band]
+          } else {
+            candidate = previous[Int(candidate), band]
+          }
+        } else {
+          candidate = previousSmaller[Int(candidate), band]
         }
-        candidate = previous[Int(candidate), band]
       }
     }
+    let original = best ?? Int32(index)
     signatures.append(truncated)
-    originals.append(best ?? Int32(index))
+    originals.append(original)
     // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
     // original through it.
-    previous.append(keys.enumerated().map { band, key in latest[band][key] ?? -1 })
-    for (band, key) in keys.enumerated() { latest[band][key] = Int32(index) }
+    var previousRow: [Int32] = []
+    var smallerRow: [Int32] = []
+    for (band, key) in keys.enumerated() {
+      let head = latest[band][key] ?? -1
+      previousRow.append(head)
+      // The latest posting of the bucket with a smaller original: each step passes over
+      // postings whose originals are at least the step's, so at least this posting's.
+      var smaller = head
+      while smaller >= 0 && originals[Int(smaller)] >= original { smaller = previousSmaller[Int(smaller), band] }
+      smallerRow.append(smaller)
+      latest[band][key] = Int32(index)
+    }
+    previous.append(previousRow)
+    previousSmaller.append(smallerRow)
     return best.map(Int.init)
   }
 

@@ -180,4 +180,69 @@ struct MinHashTests {
       #expect(table.withRow(row) { Array($0) } == [Int32(row), Int32(-row), 7])
     }
   }
+
+  /// What `NearDuplicateIndex.add` must return, found the slow way: every earlier signature that
+  /// shares a band bucket is compared, and the earliest original among the similar ones wins.
+  static func bruteForceOriginals(_ signatures: [[UInt64]], threshold: Double = 0.8, bands: Int = 16) -> [Int?] {
+    func keys(_ signature: [UInt64]) -> [UInt32] {
+      let rows = max(signature.count / bands, 1)
+      return (0..<bands).map { band in
+        var key: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
+        for position in (band * rows)..<min((band + 1) * rows, signature.count) {
+          key = MinHash.mix(key ^ signature[position])
+        }
+        return UInt32(truncatingIfNeeded: key)
+      }
+    }
+    let truncated = signatures.map { $0.map { UInt32(truncatingIfNeeded: $0) } }
+    let allKeys = signatures.map(keys)
+    var originals: [Int] = []
+    var results: [Int?] = []
+    for (index, signature) in truncated.enumerated() {
+      var best: Int?
+      for earlier in 0..<index where zip(allKeys[index], allKeys[earlier]).contains(where: ==) {
+        let equal = zip(signature, truncated[earlier]).filter(==).count
+        if Double(equal) / Double(signature.count) >= threshold { best = min(best ?? .max, originals[earlier]) }
+      }
+      results.append(best)
+      originals.append(best ?? index)
+    }
+    return results
+  }
+
+  @Test("the index finds the same originals as comparing every pair that shares a bucket")
+  func indexMatchesBruteForce() {
+    // Clusters of copies and drifting variants (each a few positions away from an earlier
+    // member), interleaved, so that buckets mix many originals and chains run through copies.
+    var generator = TokenizerFastPathTests.Generator(state: 0x0D0_0B1E)
+    var clusters: [[[UInt64]]] = []
+    var signatures: [[UInt64]] = []
+    for _ in 0..<1200 {
+      let choice = Int(generator.next() % 10)
+      if clusters.isEmpty || choice == 0 {
+        let fresh = (0..<64).map { _ in generator.next() }
+        clusters.append([fresh])
+        signatures.append(fresh)
+        continue
+      }
+      let cluster = Int(generator.next() % UInt64(clusters.count))
+      let members = clusters[cluster]
+      var variant = members[Int(generator.next() % UInt64(members.count))]
+      // Half exact copies; the others move 1–20 positions (similarity 0.69–0.98 to their source).
+      if choice >= 5 {
+        for _ in 0..<(1 + Int(generator.next() % 20)) { variant[Int(generator.next() % 64)] = generator.next() }
+      }
+      clusters[cluster].append(variant)
+      signatures.append(variant)
+    }
+    var index = NearDuplicateIndex()
+    let found = signatures.map { index.add($0) }
+    let expected = Self.bruteForceOriginals(signatures)
+    let mismatches = zip(found, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+    #expect(found.count == expected.count)
+    #expect(mismatches.isEmpty, "postings whose original differs from the brute force: \(mismatches.prefix(10))")
+    // The premise: the corpus has duplicates, originals and long chains of copies.
+    #expect(expected.compactMap { $0 }.count > 700)
+    #expect(expected.filter { $0 == nil }.count > 100)
+  }
 }
