@@ -6,12 +6,15 @@
 #
 # Usage: Scripts/bench.sh [N] [--dir DIR] [--runs R]
 #        Scripts/bench.sh --series N1,N2,... [--runs R]
+#        Scripts/bench.sh --memory N1,N2,...
 #   N      postings to generate (default 20000); the corpus is kept in DIR for later runs
 #   DIR    where the corpus goes (default /tmp/rolelens-bench-N)
 #   R      timed runs of each step; the median is reported (default 3)
 #   --series  the scaling check instead: for each N (corpora in /tmp/rolelens-bench-N), the floor
 #          and `analyze` with all cores, with each step's time relative to the previous N
 #          (doubling N should at most double the time) and peak RSS.
+#   --memory  the memory check instead: for each N (corpora in /tmp/rolelens-bench-N), one
+#          `analyze` run with all cores, its peak RSS and that RSS relative to the first N's.
 # Needs: python3, gcc, pkg-config, libxml2-dev, GNU time (/usr/bin/time; apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,11 +23,13 @@ n=20000
 runs=3
 dir=""
 series=""
+memory=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --series) series="$2"; shift 2 ;;
+    --memory) memory="$2"; shift 2 ;;
     *) n="$1"; shift ;;
   esac
 done
@@ -66,6 +71,22 @@ measure() {
 }
 
 cores=$(nproc)
+if [ -n "$memory" ]; then
+  printf '%-10s %12s %12s %12s\n' postings "analyze s" "peak RSS MB" "x first N"
+  first=""
+  for size in ${memory//,/ }; do
+    corpus=/tmp/rolelens-bench-$size
+    generate "$size" "$corpus"
+    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" analyze "$corpus" --out "$work/out-$size" --jobs "$cores" \
+      --quiet >/dev/null 2>&1
+    read -r t m < "$work/time"
+    first=${first:-$m}
+    awk -v n="$size" -v t="$t" -v m="$m" -v f="$first" \
+      'BEGIN {printf "%-10s %12.1f %12.1f %12.2f\n", n, t, m / 1024, m / f}'
+    rm -rf "$work/out-$size"
+  done
+  exit 0
+fi
 if [ -n "$series" ]; then
   printf '%-10s %14s %8s %16s %8s %12s\n' postings "floor s" "x prev" "analyze s" "x prev" "peak RSS MB"
   previous_floor="" previous_analyze=""
