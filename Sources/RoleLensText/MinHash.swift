@@ -120,8 +120,11 @@ public struct NearDuplicateIndex: Sendable {
     let index = originals.count
     let truncated = signature.map { UInt32(truncatingIfNeeded: $0) }
     let rows = max(size / bands, 1)
+    // Per band: the posting's bucket and that bucket's latest posting (-1 when empty).
     var keys: [UInt32] = []
+    var heads: [Int32] = []
     keys.reserveCapacity(bands)
+    heads.reserveCapacity(bands)
     var best: Int32?
     for band in 0..<bands {
       var key: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
@@ -129,23 +132,20 @@ public struct NearDuplicateIndex: Sendable {
         key = MinHash.mix(key ^ signature[position])
       }
       let bucket = UInt32(truncatingIfNeeded: key)
+      let head = latest[band][bucket] ?? -1
       keys.append(bucket)
+      heads.append(head)
       // The earliest original among the similar postings, whatever order they are met in: a
       // posting whose original is not below the best found so far cannot lower it, and neither
       // can the postings between it and its `previousSmaller`.
-      var candidate = latest[band][bucket] ?? -1
+      var candidate = head
       while candidate >= 0 {
         let original = originals[Int(candidate)]
-        if best.map({ original < $0 }) ?? true {
-          if similarity(truncated, Int(candidate)) >= threshold {
-            best = original
-            candidate = previousSmaller[Int(candidate), band]
-          } else {
-            candidate = previous[Int(candidate), band]
-          }
-        } else {
-          candidate = previousSmaller[Int(candidate), band]
+        if best.map({ original < $0 }) ?? true, similarity(truncated, Int(candidate)) >= threshold {
+          best = original
         }
+        let passed = best.map { original >= $0 } ?? false
+        candidate = passed ? previousSmaller[Int(candidate), band] : previous[Int(candidate), band]
       }
     }
     let original = best ?? Int32(index)
@@ -153,19 +153,16 @@ public struct NearDuplicateIndex: Sendable {
     originals.append(original)
     // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
     // original through it.
-    var previousRow: [Int32] = []
     var smallerRow: [Int32] = []
     for (band, key) in keys.enumerated() {
-      let head = latest[band][key] ?? -1
-      previousRow.append(head)
       // The latest posting of the bucket with a smaller original: each step passes over
       // postings whose originals are at least the step's, so at least this posting's.
-      var smaller = head
+      var smaller = heads[band]
       while smaller >= 0 && originals[Int(smaller)] >= original { smaller = previousSmaller[Int(smaller), band] }
       smallerRow.append(smaller)
       latest[band][key] = Int32(index)
     }
-    previous.append(previousRow)
+    previous.append(heads)
     previousSmaller.append(smallerRow)
     return best.map(Int.init)
   }
