@@ -41,11 +41,22 @@ public struct Scorer: Sendable {
   private let table: PhraseTable
   /// The UTF-8 length of the longest acronym: longer tokens need no acronym lookup.
   private let longestAcronym: Int
+  /// The title patterns of every role but `other`, by their first word, for masking role names
+  /// out of bodies (`maskingTitlePhrases(_:)`).
+  let titlePatternsByFirstWord: [String: [[[String]]]]
 
   public init(lexicon: Lexicon) {
     self.lexicon = lexicon
     table = PhraseTable(lexicon)
     longestAcronym = lexicon.acronyms.keys.map(\.utf8.count).max() ?? 0
+    var patterns: [String: [[[String]]]] = [:]
+    for entry in lexicon.roles where entry.role != .other {
+      for pattern in entry.titles {
+        guard let first = pattern.segments.first?.first else { continue }
+        patterns[first, default: []].append(pattern.segments)
+      }
+    }
+    titlePatternsByFirstWord = patterns
   }
 
   /// Classifies a tokenised posting.
@@ -196,7 +207,7 @@ public struct Scorer: Sendable {
   }
 
   /// The end of a match of `segments` starting at `start`, wildcards standing for 0-2 words.
-  private func match(_ segments: [[String]], in words: [String], at start: Int) -> Int? {
+  func match(_ segments: [[String]], in words: [String], at start: Int) -> Int? {
     func matchSegment(_ segment: [String], at position: Int) -> Bool {
       guard position + segment.count <= words.count else { return false }
       for (offset, word) in segment.enumerated() where words[position + offset] != word { return false }

@@ -16,6 +16,8 @@ public struct OverlapAccumulator {
   public private(set) var statistics: [Role: RoleStatistics] = [:]
   /// Postings added.
   public private(set) var count = 0
+  /// Postings of each resampling unit: a cluster's postings of one role.
+  private(set) var unitSizes: [UnitKey: Int32] = [:]
   let store: SpillStore
 
   /// Creates an empty accumulator.
@@ -36,8 +38,14 @@ public struct OverlapAccumulator {
       document.vector, skills: document.skills, scoresAs: document.scoresAs)
     precondition(Role.allCases.count <= 32, "scored-as roles are stored as a 32-bit mask")
     let scoresAs = document.scoresAs.reduce(UInt32(0)) { $0 | 1 << UInt32($1.index) }
+    // Postings given no cluster are each their own: negative numbers, which clusters never use.
+    let cluster = document.cluster.map(Int64.init) ?? -1 - Int64(count)
+    let role = UInt8(document.role.index)
+    unitSizes[UnitKey(role: role, cluster: cluster), default: 0] += 1
     store.append(
-      SpilledPosting(role: UInt8(document.role.index), scoresAs: scoresAs, skills: document.skills, vector: document.vector))
+      SpilledPosting(
+        role: role, scoresAs: scoresAs, skills: document.skills, vector: document.vector, cluster: cluster,
+        bodyRole: UInt8(document.bodyRole.index)))
     count += 1
   }
 
@@ -49,4 +57,10 @@ public struct OverlapAccumulator {
     }
     return frequencies
   }
+}
+
+/// A resampling unit: the postings of one cluster that have one role.
+struct UnitKey: Hashable, Sendable {
+  var role: UInt8
+  var cluster: Int64
 }

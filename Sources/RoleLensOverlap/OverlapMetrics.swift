@@ -203,6 +203,33 @@ public enum OverlapMetrics {
     return (rankSumPositive - n1 * (n1 + 1) / 2) / (n1 * n0)
   }
 
+  /// Weighted area under the ROC curve: Σ w_i w_j [s_i > s_j] (ties half) over positives i and
+  /// negatives j, divided by Σ w_i · Σ w_j. 0.5 when either side is empty or weightless.
+  ///
+  /// - Complexity: O((n₊ + n₋) log(n₊ + n₋)).
+  public static func weightedAUC(positives: [(Double, Double)], negatives: [(Double, Double)]) -> Double {
+    let totalPositive = positives.reduce(0) { $0 + $1.1 }
+    let totalNegative = negatives.reduce(0) { $0 + $1.1 }
+    guard totalPositive > 0, totalNegative > 0 else { return 0.5 }
+    let all = (positives.map { ($0.0, $0.1, true) } + negatives.map { ($0.0, $0.1, false) }).sorted { $0.0 < $1.0 }
+    var negativeBelow = 0.0
+    var sum = 0.0
+    var index = 0
+    while index < all.count {
+      var end = index
+      while end + 1 < all.count && all[end + 1].0 == all[index].0 { end += 1 }
+      var tiedPositive = 0.0
+      var tiedNegative = 0.0
+      for k in index...end {
+        if all[k].2 { tiedPositive += all[k].1 } else { tiedNegative += all[k].1 }
+      }
+      sum += tiedPositive * (negativeBelow + tiedNegative / 2)
+      negativeBelow += tiedNegative
+      index = end + 1
+    }
+    return sum / (totalPositive * totalNegative)
+  }
+
   /// The q-quantile (0...1) of sorted values, by linear interpolation (R's type 7).
   public static func quantile(_ sorted: [Double], _ q: Double) -> Double? {
     guard let first = sorted.first else { return nil }
@@ -212,5 +239,117 @@ public enum OverlapMetrics {
     let upper = min(lower + 1, sorted.count - 1)
     let fraction = position - Double(lower)
     return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+  }
+
+  // MARK: - Size-free overlap
+
+  /// Dot product of two aligned vectors.
+  public static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    precondition(a.count == b.count, "dot needs aligned vectors")
+    var sum = 0.0
+    for index in a.indices { sum += a[index] * b[index] }
+    return sum
+  }
+
+  /// Mean similarity between and within two roles' units, and the overlap index.
+  public struct Similarities: Sendable, Hashable {
+    /// Mean dot product of an A unit and a B unit: x̄_A · x̄_B.
+    public var between: Double
+    /// Mean dot product of two different units of A (of B).
+    public var withinA: Double
+    public var withinB: Double
+    /// between / √(withinA · withinB); `nil` when a within-role similarity is not positive.
+    public var index: Double?
+  }
+
+  /// The overlap index from sums of unit vectors: with S = Σ w_u·u over units drawn w_u times
+  /// (w = 1 for the data themselves),
+  ///
+  ///   between = S_A·S_B / (k_A k_B),  within_A = (|S_A|² − Σ w_u²|u|²) / (k_A² − Σ w_u²),
+  ///
+  /// that is, the mean dot product over pairs of draws that are different units: an unbiased
+  /// estimate of |μ_A|² where |x̄_A|² would overstate it by the sampling variance. The index
+  /// estimates the cosine of the two roles' population centroids, μ_A·μ_B / (|μ_A||μ_B|):
+  /// near 1 when A's and B's units are exchangeable, whatever the sample sizes.
+  public static func similarities(
+    dotAB: Double, drawsA kA: Double, drawsB kB: Double, squareA: Double, selfA: Double, pairsA: Double,
+    squareB: Double, selfB: Double, pairsB: Double
+  ) -> Similarities {
+    let between = kA > 0 && kB > 0 ? dotAB / (kA * kB) : 0
+    let withinA = pairsA > 0 ? (squareA - selfA) / pairsA : 0
+    let withinB = pairsB > 0 ? (squareB - selfB) / pairsB : 0
+    let index = withinA > 0 && withinB > 0 ? between / (withinA * withinB).squareRoot() : nil
+    return Similarities(between: between, withinA: withinA, withinB: withinB, index: index)
+  }
+
+  /// The overlap index of two roles from their unit sums (each unit once).
+  ///
+  /// - Returns: The index, or `nil` with the reason.
+  static func overlapIndex(
+    between: Double, squareA: Double, selfA: Double, unitsA kA: Double, squareB: Double, selfB: Double,
+    unitsB kB: Double
+  ) -> (value: Double?, reason: String) {
+    guard kA >= 2, kB >= 2 else { return (nil, "overlap index needs at least 2 clusters per role") }
+    let result = similarities(
+      dotAB: between, drawsA: kA, drawsB: kB, squareA: squareA, selfA: selfA, pairsA: kA * (kA - 1),
+      squareB: squareB, selfB: selfB, pairsB: kB * (kB - 1))
+    return (result.index, result.index == nil ? "no within-role similarity (postings share no terms)" : "")
+  }
+
+  // MARK: - Intervals and tests
+
+  /// The Wilson score interval for a proportion: `successes` of `n` (successes may be
+  /// fractional: shares of clusters), at 95% (z = 1.959964). It never has zero width for n > 0.
+  public static func wilson(successes: Double, n: Double, z: Double = 1.959_964) -> (low: Double, high: Double) {
+    guard n > 0 else { return (0, 1) }
+    let p = min(max(successes / n, 0), 1)
+    let z2 = z * z
+    let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    let half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
+    return (max(centre - half, 0), min(centre + half, 1))
+  }
+
+  /// Two-sided Fisher exact test of a 2×2 table: `a` of `n1` units of one group and `b` of `n2`
+  /// of the other have the property. The p-value sums the probabilities of every table with the
+  /// same margins that is no more likely than the one observed (R's `fisher.test`).
+  ///
+  /// - Complexity: O(min(n1, a + b)).
+  public static func fisherExact(_ a: Int, of n1: Int, _ b: Int, of n2: Int) -> Double {
+    let total = n1 + n2
+    let with = a + b
+    guard total > 0, with > 0, with < total else { return 1 }
+    let low = max(0, with - n2)
+    let high = min(n1, with)
+    func logChoose(_ n: Int, _ k: Int) -> Double {
+      lgamma(Double(n + 1)) - lgamma(Double(k + 1)) - lgamma(Double(n - k + 1))
+    }
+    let logTotal = logChoose(total, n1)
+    let observed = logChoose(with, a) + logChoose(total - with, n1 - a) - logTotal
+    // From the lowest table up, by the ratio of consecutive hypergeometric terms.
+    var value = logChoose(with, low) + logChoose(total - with, n1 - low) - logTotal
+    var p = 0.0
+    for x in low...high {
+      // Relative tolerance, as R's fisher.test (1e-7), so ties in probability count.
+      if value <= observed + 1e-7 { p += exp(value) }
+      if x < high {
+        value += log(Double((with - x) * (n1 - x))) - log(Double((x + 1) * (n2 - with + x + 1)))
+      }
+    }
+    return min(p, 1)
+  }
+
+  /// Benjamini-Hochberg q-values of `pValues`, in their order.
+  public static func benjaminiHochberg(_ pValues: [Double]) -> [Double] {
+    let m = pValues.count
+    guard m > 0 else { return [] }
+    let order = pValues.indices.sorted { pValues[$0] != pValues[$1] ? pValues[$0] < pValues[$1] : $0 < $1 }
+    var q = [Double](repeating: 1, count: m)
+    var running = 1.0
+    for rank in stride(from: m - 1, through: 0, by: -1) {
+      let index = order[rank]
+      running = min(running, pValues[index] * Double(m) / Double(rank + 1))
+      q[index] = min(running, 1)
+    }
+    return q
   }
 }

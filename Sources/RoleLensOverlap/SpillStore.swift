@@ -14,6 +14,11 @@ struct SpilledPosting {
   var scoresAs: UInt32
   var skills: [Int] = []
   var vector = TermVector()
+  /// The posting's cluster (its resampling unit together with its role); unique when the
+  /// caller gave none.
+  var cluster: Int64 = 0
+  /// The role's index of the posting's body-only reading.
+  var bodyRole: UInt8 = 0
 }
 
 /// Postings' records, appended in input order and read back once in the same order: in memory,
@@ -52,6 +57,8 @@ final class SpillStore {
     var body: [UInt8] = []
     body.reserveCapacity(8 + 3 * posting.vector.ids.count)
     body.append(posting.role)
+    body.append(posting.bodyRole)
+    Self.appendVarint(Self.zigzag(posting.cluster), to: &body)
     Self.appendVarint(UInt64(posting.scoresAs), to: &body)
     Self.appendVarint(UInt64(posting.skills.count), to: &body)
     for skill in posting.skills { Self.appendVarint(Self.zigzag(Int64(skill)), to: &body) }
@@ -186,10 +193,14 @@ final class SpillStore {
   }
 
   private static func decode(_ record: UnsafeRawBufferPointer, into posting: inout SpilledPosting) -> Bool {
-    guard let role = record.first else { return false }
-    var offset = 1
-    guard let scoresAs = varint(record, &offset), let skillCount = varint(record, &offset) else { return false }
-    posting.role = role
+    guard record.count >= 2 else { return false }
+    var offset = 2
+    guard let cluster = varint(record, &offset), let scoresAs = varint(record, &offset),
+      let skillCount = varint(record, &offset)
+    else { return false }
+    posting.role = record[0]
+    posting.bodyRole = record[1]
+    posting.cluster = unzigzag(cluster)
     posting.scoresAs = UInt32(truncatingIfNeeded: scoresAs)
     posting.skills.removeAll(keepingCapacity: true)
     for _ in 0..<skillCount {

@@ -14,6 +14,9 @@ public struct PostingRecord: Sendable {
   public var classification: Classification
   /// The id of the earlier posting this one duplicates, if any.
   public var duplicateOf: String?
+  /// The id of the first posting of this one's cluster (the same posting in substance:
+  /// reposts and per-city copies); its own id when it starts a cluster.
+  public var cluster: String?
   public var warnings: [String]
 
   public init(posting: Posting, classification: Classification, duplicateOf: String?) {
@@ -93,5 +96,13 @@ public struct AnalysisReport: Sendable {
     ingest: IngestSummary = IngestSummary()
   ) {
     self.init(postings: PostingTable(records), skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: ingest)
+  }
+}
+
+extension AnalysisReport {
+  /// A role's display name in running text ("technical project manager").
+  public var displayName: @Sendable (Role) -> String {
+    let names = Dictionary(uniqueKeysWithValues: Role.allCases.map { ($0, lexicon.entry($0).name.lowercased()) })
+    return { names[$0] ?? $0.rawValue }
   }
 }

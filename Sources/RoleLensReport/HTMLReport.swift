@@ -1,3 +1,4 @@
+import Foundation
 import RoleLensClassify
 import RoleLensOverlap
 
@@ -17,6 +18,7 @@ struct HTMLReport {
       <html lang="en">
       <head>
       <meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>rolelens: \(escape(name(roleA))) vs \(escape(name(roleB)))</title>
       <style>
       body { font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1d2330; max-width: 980px; margin: 2em auto; padding: 0 1em; }
@@ -26,21 +28,27 @@ struct HTMLReport {
       td.num { text-align: right; font-variant-numeric: tabular-nums; } .note { color: #6b7385; font-size: .9em; }
       .a { fill: #3b6fd4; } .b { fill: #d9822b; } svg text { font-size: 12px; fill: #1d2330; }
       footer { margin-top: 3em; color: #6b7385; font-size: .85em; }
+      svg { max-width: 100%; height: auto; } .scroll { overflow-x: auto; }
+      .warn { background: #fff4e5; border-left: 4px solid #d9822b; padding: .6em 1em; }
       </style>
       </head>
       <body>
       <h1>\(escape(name(roleA))) vs \(escape(name(roleB)))</h1>
       <p class="note">\(report.postings.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; \(report.postings.duplicates) duplicates \(report.run.includeDuplicates ? "included" : "left out of the statistics").</p>
-      <p class="lead">\(headline())</p>
+      \(warning())<p class="lead">\(headline())</p>
 
       """
     html += figuresSection()
-    html += termsSection()
-    html += skillsSection()
+    if overlap.isInsufficient {
+      html += "<h2>Distinctive terms and skills</h2><p class=\"note\">Not drawn: too few clusters for them to mean anything (terms.csv and skills.csv still list them).</p>\n"
+    } else {
+      html += termsSection()
+      html += skillsSection()
+    }
     html += heatmapSection()
     html += rolesSection()
     html += """
-      <footer>rolelens \(escape(report.run.toolVersion)) · lexicon \(escape(report.run.lexiconHash)) · seed \(report.run.seed) · \(overlap.options.replicates) bootstrap replicates · top \(overlap.options.topK) terms · figures need at least \(overlap.options.minimumPostings) postings per role</footer>
+      <footer>rolelens \(escape(report.run.toolVersion)) · lexicon \(escape(report.run.lexiconHash)) · seed \(report.run.seed) · clusters resampled: \(overlap.options.replicates) bootstrap replicates, \(overlap.options.permutations) permutations · top \(overlap.options.topK) terms · figures need at least \(overlap.options.minimumClusters) clusters per role</footer>
       </body>
       </html>
 
@@ -50,27 +58,14 @@ struct HTMLReport {
 
   // MARK: - Sections
 
+  /// The sample-size warning, first, when the pair has too few clusters.
+  func warning() -> String {
+    guard let text = Verdict(overlap: overlap, name: report.displayName).sampleWarning else { return "" }
+    return "<p class=\"warn\"><b>\(escape(text.prefix(1).uppercased() + text.dropFirst()))</b></p>\n"
+  }
+
   func headline() -> String {
-    let nA = overlap.postings(roleA)
-    let nB = overlap.postings(roleB)
-    guard let cosine = overlap.figure("cosine_tfidf_centroid"), let value = cosine.value else {
-      return "Too few postings to compare: \(nA) \(escape(name(roleA))) and \(nB) \(escape(name(roleB))) postings; at least \(overlap.options.minimumPostings) of each are needed."
-    }
-    var sentence = "The vocabularies of \(nA) \(escape(name(roleA))) and \(nB) \(escape(name(roleB))) postings have a TF-IDF centroid cosine of <b>\(number(value))</b>\(interval(cosine))"
-    if let jaccard = overlap.figure("jaccard_top_terms"), let v = jaccard.value {
-      sentence += "; their top \(overlap.options.topK) terms overlap with Jaccard <b>\(number(v))</b>\(interval(jaccard))"
-    }
-    if let auc = overlap.figure("separability_auc"), let v = auc.value {
-      let verdict = v >= 0.9 ? "easily" : (v >= 0.75 ? "fairly well" : (v >= 0.6 ? "only weakly" : "hardly"))
-      sentence += ". Body text alone tells them apart \(verdict): cross-validated AUC <b>\(number(v))</b>\(interval(auc)) (0.5 = indistinguishable)"
-    }
-    if let share = overlap.figure("share_a_scoring_as_b"), let v = share.value {
-      sentence += ". \(percent(v)) of \(escape(name(roleA))) postings also score as \(escape(name(roleB)))"
-      if let back = overlap.figure("share_b_scoring_as_a"), let w = back.value {
-        sentence += ", and \(percent(w)) the other way"
-      }
-    }
-    return sentence + "."
+    escape(Verdict(overlap: overlap, name: report.displayName).sentence)
   }
 
   func figuresSection() -> String {
@@ -79,47 +74,74 @@ struct HTMLReport {
       let value = figure.value.map(number) ?? "–"
       let low = figure.ciLow.map(number) ?? ""
       let high = figure.ciHigh.map(number) ?? ""
-      rows += "<tr><td>\(escape(figure.metric))</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"note\">\(escape(figure.note))</td></tr>\n"
+      let p = figure.pValue.map(number) ?? ""
+      rows += "<tr><td>\(escape(figure.metric))</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"num\">\(p)</td><td class=\"note\">\(escape(figure.note))</td></tr>\n"
     }
+    let (kA, kB) = (overlap.clusterCount(roleA), overlap.clusterCount(roleB))
     return """
       <h2>Overlap figures</h2>
-      <table><tr><th>metric</th><th>value</th><th>95% CI low</th><th>95% CI high</th><th>note</th></tr>
-      \(rows)</table>
-      <p class="note">Same numbers as overlap.csv. Similarities (Jaccard, cosine, skill overlap) are 1 for identical roles; Jensen-Shannon divergence is 0 for identical vocabularies; separability AUC is 0.5 when the roles cannot be told apart.</p>
+      <p class="note">\(overlap.postings(roleA)) \(escape(name(roleA))) postings in \(kA) clusters, \(overlap.postings(roleB)) \(escape(name(roleB))) postings in \(kB) clusters. A cluster (the same posting in substance: reposts, per-city copies) is the unit of every interval, test and cross-validation split.</p>
+      <div class="scroll"><table><tr><th>metric</th><th>value</th><th>95% CI low</th><th>95% CI high</th><th>p</th><th>note</th></tr>
+      \(rows)</table></div>
+      <p class="note">Same numbers as overlap.csv. overlap_index is 1 when the two roles' postings are exchangeable and does not depend on sample size; separability AUC is 0.5 when the roles cannot be told apart; p-values are one-sided permutation tests of exchangeable roles. The descriptive figures are size-matched and have no interval.</p>
 
       """
   }
 
-  /// A diverging bar chart of the terms most typical of each side (log-odds z-scores).
+  /// A diverging bar chart of the terms distinctive of each side (q < 0.05), on a z-score axis.
   func termsSection() -> String {
-    let positive = overlap.terms.filter { $0.z > 0 }.prefix(15)
-    let negative = overlap.terms.reversed().filter { $0.z < 0 }.prefix(15)
-    let terms = Array(positive) + Array(negative.reversed())
-    guard !terms.isEmpty else { return "<h2>Distinctive terms</h2><p class=\"note\">No terms to compare.</p>\n" }
-    let maximum = terms.map { abs($0.z) }.max() ?? 1
+    let positive = overlap.distinctive(roleA)
+    let negative = overlap.distinctive(roleB)
+    let terms = positive + negative.reversed()
+    let core = "<p><b>Shared core</b> (common in both, not distinctive): \(overlap.sharedCore().map { escape($0.term) }.joined(separator: ", "))</p>"
+    guard !terms.isEmpty else {
+      return "<h2>Distinctive terms</h2><p class=\"note\">No term is distinctive of either role at q &lt; \(number(overlap.options.termFalseDiscoveryRate)) (Fisher exact test over clusters, Benjamini-Hochberg).</p>\(core)\n"
+    }
+    let maximum = max(terms.map { abs($0.z) }.max() ?? 1, 1e-9)
     let rowHeight = 18.0
     let width = 760.0
     let center = width / 2
-    let scale = (center - 150) / max(maximum, 1e-9)
+    let scale = (center - 150) / maximum
+    let top = 34.0
     var svg = ""
+    // The axis: z-scores at round steps, both ways.
+    let step = Self.axisStep(maximum)
+    var tick = 0.0
+    while tick <= maximum + 1e-9 {
+      for sign in tick == 0 ? [1.0] : [1.0, -1.0] {
+        let x = center + sign * tick * scale
+        svg += "<line x1=\"\(fixed(x))\" y1=\"\(fixed(top - 6))\" x2=\"\(fixed(x))\" y2=\"\(fixed(top - 2))\" stroke=\"#8a93a6\"/>"
+        svg += "<text x=\"\(fixed(x))\" y=\"\(fixed(top - 10))\" text-anchor=\"middle\">\(CSVWriter.format(sign * tick, decimals: step < 1 ? 1 : 0))</text>"
+      }
+      tick += step
+    }
+    svg += "<line x1=\"\(fixed(center - maximum * scale))\" y1=\"\(fixed(top - 4))\" x2=\"\(fixed(center + maximum * scale))\" y2=\"\(fixed(top - 4))\" stroke=\"#8a93a6\"/>\n"
     for (index, term) in terms.enumerated() {
-      let y = Double(index) * rowHeight + 20
+      let y = Double(index) * rowHeight + top
       let length = abs(term.z) * scale
       let x = term.z >= 0 ? center : center - length
-      svg += "<rect class=\"\(term.z >= 0 ? "a" : "b")\" x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(length))\" height=\"\(fixed(rowHeight - 4))\"><title>\(escape(term.term)): z \(number(term.z))</title></rect>"
+      svg += "<rect class=\"\(term.z >= 0 ? "a" : "b")\" x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(length))\" height=\"\(fixed(rowHeight - 4))\"><title>\(escape(term.term)): z \(number(term.z)), q \(number(term.qValue))</title></rect>"
       let labelX = term.z >= 0 ? center - 6 : center + 6
-      svg += "<text x=\"\(fixed(labelX))\" y=\"\(fixed(y + 12))\" text-anchor=\"\(term.z >= 0 ? "end" : "start")\">\(escape(term.term)) (\(CSVWriter.format(term.z, decimals: 1)))</text>\n"
+      svg += "<text x=\"\(fixed(labelX))\" y=\"\(fixed(y + 12))\" text-anchor=\"\(term.z >= 0 ? "end" : "start")\">\(escape(term.term))</text>\n"
     }
-    let height = Double(terms.count) * rowHeight + 30
+    let height = Double(terms.count) * rowHeight + top + 10
     return """
       <h2>Distinctive terms</h2>
-      <p class="note">Log-odds ratio with informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008), z-scores: <span style="color:#3b6fd4">more typical of \(escape(name(roleA)))</span> to the right, <span style="color:#d9822b">more typical of \(escape(name(roleB)))</span> to the left. All terms in terms.csv.</p>
-      <p><b>Shared core</b> (common in both, no significant difference): \(overlap.sharedCore().map { escape($0.term) }.joined(separator: ", "))</p>
+      <p class="note">Terms whose share of clusters differs between the roles (Fisher exact test, Benjamini-Hochberg q &lt; \(number(overlap.options.termFalseDiscoveryRate))), drawn by their log-odds z-score with informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008; axis: z): <span style="color:#3b6fd4">more typical of \(escape(name(roleA)))</span> to the right, <span style="color:#d9822b">more typical of \(escape(name(roleB)))</span> to the left. All terms in terms.csv.</p>
+      \(core)
       <svg width="\(fixed(width))" height="\(fixed(height))" viewBox="0 0 \(fixed(width)) \(fixed(height))" role="img" aria-label="distinctive terms">
-      <line x1="\(fixed(center))" y1="10" x2="\(fixed(center))" y2="\(fixed(height - 5))" stroke="#8a93a6"/>
+      <line x1="\(fixed(center))" y1="\(fixed(top - 4))" x2="\(fixed(center))" y2="\(fixed(height - 5))" stroke="#8a93a6"/>
       \(svg)</svg>
 
       """
+  }
+
+  /// A round step for an axis up to `maximum`: 1, 2 or 5 times a power of ten, 2–6 steps.
+  static func axisStep(_ maximum: Double) -> Double {
+    let raw = maximum / 4
+    let power = pow(10, (log10(max(raw, 1e-9))).rounded(.down))
+    for factor in [1.0, 2.0, 5.0, 10.0] where factor * power >= raw { return factor * power }
+    return 10 * power
   }
 
   /// Skill prevalence of both roles, side by side.
@@ -153,11 +175,11 @@ struct HTMLReport {
 
   /// Cosine similarity of every pair of roles with enough postings, as a heatmap.
   func heatmapSection() -> String {
-    let roles = Role.allCases.filter { overlap.postings($0) >= overlap.options.minimumPostings }
+    let roles = Role.allCases.filter { overlap.clusterCount($0) >= overlap.options.minimumClusters }
     guard roles.count >= 2 else { return "" }
     var cosine: [Set<Role>: Double] = [:]
     for similarity in overlap.similarities {
-      if let value = similarity.cosine { cosine[[similarity.roleA, similarity.roleB]] = value }
+      if let value = similarity.overlapIndex { cosine[[similarity.roleA, similarity.roleB]] = value }
     }
     let cell = 58.0
     let left = 200.0
@@ -173,8 +195,8 @@ struct HTMLReport {
           continue
         }
         let value = cosine[[a, b]] ?? 0
-        let lightness = 95 - value * 55
-        svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"hsl(218,65%,\(fixed(lightness))%)\"><title>\(escape(a.rawValue)) / \(escape(b.rawValue)): cosine \(number(value))</title></rect>"
+        let lightness = 95 - min(max(value, 0), 1) * 55
+        svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"hsl(218,65%,\(fixed(lightness))%)\"><title>\(escape(a.rawValue)) / \(escape(b.rawValue)): overlap index \(number(value))</title></rect>"
         svg += "<text x=\"\(fixed(x + cell / 2 - 1))\" y=\"\(fixed(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(value > 0.55 ? "#fff" : "#1d2330")\">\(CSVWriter.format(value, decimals: 2))</text>"
       }
       svg += "\n"
@@ -188,7 +210,7 @@ struct HTMLReport {
     let height = top + Double(roles.count) * cell + 150
     return """
       <h2>How similar all roles are</h2>
-      <p class="note">Cosine of TF-IDF centroids for every pair of roles with at least \(overlap.options.minimumPostings) postings (darker = more alike); role_similarity.csv has the four-decimal values and Jaccard of top terms.</p>
+      <p class="note">Overlap index (size-free; 1 = exchangeable) for every pair of roles with at least \(overlap.options.minimumClusters) clusters (darker = more alike); role_similarity.csv has the four-decimal values and the raw cosine and top-term Jaccard.</p>
       <svg width="\(fixed(size))" height="\(fixed(height))" viewBox="0 0 \(fixed(size)) \(fixed(height))" role="img" aria-label="role similarity">
       \(svg)</svg>
 

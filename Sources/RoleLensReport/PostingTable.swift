@@ -14,7 +14,7 @@ public final class PostingTable: @unchecked Sendable {
   public static let header = [
     "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
     "needs_review",
-  ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "warnings"]
+  ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"]
 
   /// Rendered rows waiting to be spilled (or all rows, when there is no spill file).
   private var pending = ""
@@ -111,7 +111,7 @@ public final class PostingTable: @unchecked Sendable {
       .optional(record.location), .text(c.role.rawValue), .number(c.confidence), .text(c.runnerUp.rawValue),
       .text(c.needsReview ? "yes" : "no"),
     ] + Role.allCases.map { .number(c.score($0)) }
-      + [.optional(record.duplicateOf), .text(record.warnings.joined(separator: "; "))]
+      + [.optional(record.duplicateOf), .text(record.cluster ?? record.id), .text(record.warnings.joined(separator: "; "))]
   }
 
   // MARK: - Private

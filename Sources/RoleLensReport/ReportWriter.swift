@@ -79,26 +79,33 @@ public struct ReportWriter: Sendable {
   }
 
   func overlapCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["role_a", "role_b", "metric", "value", "ci_low", "ci_high", "n_a", "n_b", "note"])
+    var csv = CSVWriter(header: [
+      "role_a", "role_b", "metric", "value", "ci_low", "ci_high", "p_value", "n_a", "n_b", "clusters_a", "clusters_b",
+      "note",
+    ])
     let overlap = report.overlap
     let (a, b) = (overlap.options.roleA, overlap.options.roleB)
     for figure in overlap.figures {
       csv.appendRow([
         .text(a.rawValue), .text(b.rawValue), .text(figure.metric), .number(figure.value), .number(figure.ciLow),
-        .number(figure.ciHigh), .integer(overlap.postings(a)), .integer(overlap.postings(b)), .text(figure.note),
+        .number(figure.ciHigh), .number(figure.pValue), .integer(overlap.postings(a)), .integer(overlap.postings(b)),
+        .integer(overlap.clusterCount(a)), .integer(overlap.clusterCount(b)), .text(figure.note),
       ])
     }
     return csv.output
   }
 
   func termsCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["term", "count_a", "count_b", "docs_a", "docs_b", "log_odds", "log_odds_z", "side"])
+    var csv = CSVWriter(header: [
+      "term", "count_a", "count_b", "docs_a", "docs_b", "clusters_a", "clusters_b", "log_odds", "log_odds_z", "p_value",
+      "q_value", "side",
+    ])
     let overlap = report.overlap
     for term in report.overlap.terms {
-      let side = term.z >= 1.96 ? overlap.options.roleA.rawValue : (term.z <= -1.96 ? overlap.options.roleB.rawValue : "shared")
       csv.appendRow([
         .text(term.term), .integer(term.countA), .integer(term.countB), .integer(term.documentsA),
-        .integer(term.documentsB), .number(term.logOdds), .number(term.z), .text(side),
+        .integer(term.documentsB), .integer(term.clustersA), .integer(term.clustersB), .number(term.logOdds),
+        .number(term.z), .number(term.pValue), .number(term.qValue), .text(overlap.side(term)?.rawValue ?? "shared"),
       ])
     }
     return csv.output
@@ -120,11 +127,14 @@ public struct ReportWriter: Sendable {
   }
 
   func similarityCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["role_a", "role_b", "n_a", "n_b", "cosine", "jaccard", "note"])
+    var csv = CSVWriter(header: [
+      "role_a", "role_b", "n_a", "n_b", "clusters_a", "clusters_b", "overlap_index", "cosine_raw", "jaccard_raw", "note",
+    ])
     for similarity in report.overlap.similarities {
       csv.appendRow([
         .text(similarity.roleA.rawValue), .text(similarity.roleB.rawValue),
         .integer(report.overlap.postings(similarity.roleA)), .integer(report.overlap.postings(similarity.roleB)),
+        .integer(similarity.clustersA), .integer(similarity.clustersB), .number(similarity.overlapIndex),
         .number(similarity.cosine), .number(similarity.jaccard), .text(similarity.note),
       ])
     }
@@ -135,8 +145,12 @@ public struct ReportWriter: Sendable {
 
   func summaryJSON(_ report: AnalysisReport) -> JSONValue {
     let overlap = report.overlap
+    let options = overlap.options
     let counted = Role.allCases.reduce(0) { $0 + overlap.postings($1) }
+    let verdict = Verdict(overlap: overlap, name: report.displayName)
     return .object([
+      ("verdict", .string(verdict.sentence)),
+      ("insufficient", .bool(verdict.insufficient)),
       ("tool", .string("rolelens")),
       ("version", .string(report.run.toolVersion)),
       ("lexicon_hash", .string(report.run.lexiconHash)),
@@ -158,22 +172,34 @@ public struct ReportWriter: Sendable {
       ])),
       ("roles", .object(Role.allCases.map { ($0.rawValue, .integer(report.postings.count(of: $0))) })),
       ("pair", .object([
-        ("role_a", .string(overlap.options.roleA.rawValue)),
-        ("role_b", .string(overlap.options.roleB.rawValue)),
-        ("n_a", .integer(overlap.postings(overlap.options.roleA))),
-        ("n_b", .integer(overlap.postings(overlap.options.roleB))),
-        ("bootstrap_replicates", .integer(overlap.options.replicates)),
-        ("top_k", .integer(overlap.options.topK)),
+        ("role_a", .string(options.roleA.rawValue)),
+        ("role_b", .string(options.roleB.rawValue)),
+        ("n_a", .integer(overlap.postings(options.roleA))),
+        ("n_b", .integer(overlap.postings(options.roleB))),
+        ("clusters_a", .integer(overlap.clusterCount(options.roleA))),
+        ("clusters_b", .integer(overlap.clusterCount(options.roleB))),
+      ])),
+      ("settings", .object([
+        ("resampling_unit", .string("cluster")),
+        ("bootstrap_replicates", .integer(options.replicates)),
+        ("permutations", .integer(options.permutations)),
+        ("cv_folds", .integer(options.folds)),
+        ("cv_repeats", .integer(options.crossValidationRepeats)),
+        ("size_matched_draws", .integer(options.draws)),
+        ("min_clusters", .integer(options.minimumClusters)),
+        ("prior_strength", .number(options.priorStrength)),
+        ("term_fdr", .number(options.termFalseDiscoveryRate)),
+        ("top_k", .integer(options.topK)),
       ])),
       ("distinctive_terms", .object([
-        (overlap.options.roleA.rawValue, .array(overlap.terms.prefix(15).filter { $0.z >= 1.96 }.map { .string($0.term) })),
-        (overlap.options.roleB.rawValue, .array(overlap.terms.reversed().prefix(15).filter { $0.z <= -1.96 }.map { .string($0.term) })),
+        (options.roleA.rawValue, .array(overlap.distinctive(options.roleA).map { .string($0.term) })),
+        (options.roleB.rawValue, .array(overlap.distinctive(options.roleB).map { .string($0.term) })),
         ("shared_core", .array(overlap.sharedCore().map { .string($0.term) })),
       ])),
       ("headline", .object(overlap.figures.map { figure in
         (figure.metric, .object([
           ("value", .number(figure.value)), ("ci_low", .number(figure.ciLow)), ("ci_high", .number(figure.ciHigh)),
-          ("note", .string(figure.note)),
+          ("p_value", .number(figure.pValue)), ("note", .string(figure.note)),
         ]))
       })),
     ])

@@ -19,7 +19,10 @@ public enum Summary {
     }
     let (a, b) = (overlap.options.roleA, overlap.options.roleB)
     lines.append("")
-    lines.append("\(a.rawValue) (n=\(overlap.postings(a))) vs \(b.rawValue) (n=\(overlap.postings(b))):")
+    lines.append(
+      "\(a.rawValue) (n=\(overlap.postings(a)), \(overlap.clusterCount(a)) clusters) vs \(b.rawValue) (n=\(overlap.postings(b)), \(overlap.clusterCount(b)) clusters):"
+    )
+    lines.append("  " + Verdict(overlap: overlap, name: report.displayName).sentence)
     for figure in overlap.figures {
       var line = "  " + pad(figure.metric, 28)
       if let value = figure.value {
@@ -27,20 +30,21 @@ public enum Summary {
         if let low = figure.ciLow, let high = figure.ciHigh {
           line += "  [95% CI \(CSVWriter.format(low, decimals: 3)), \(CSVWriter.format(high, decimals: 3))]"
         }
+        if let p = figure.pValue { line += "  p=\(CSVWriter.format(p, decimals: 4))" }
       } else {
         line += "      -  (\(figure.note))"
       }
       lines.append(line)
     }
-    let topA = overlap.terms.prefix(8).filter { $0.z > 0 }.map(\.term)
-    let topB = overlap.terms.reversed().prefix(8).filter { $0.z < 0 }.map(\.term)
-    if !topA.isEmpty { lines.append("  more typical of \(a.rawValue): " + topA.joined(separator: ", ")) }
-    if !topB.isEmpty { lines.append("  more typical of \(b.rawValue): " + topB.joined(separator: ", ")) }
+    let topA = overlap.distinctive(a, limit: 8).map(\.term)
+    let topB = overlap.distinctive(b, limit: 8).map(\.term)
+    if !topA.isEmpty { lines.append("  distinctive of \(a.rawValue) (q < 0.05): " + topA.joined(separator: ", ")) }
+    if !topB.isEmpty { lines.append("  distinctive of \(b.rawValue) (q < 0.05): " + topB.joined(separator: ", ")) }
     let core = overlap.sharedCore(limit: 8).map(\.term)
     if !core.isEmpty { lines.append("  shared core: " + core.joined(separator: ", ")) }
-    if overlap.options.replicates > 0 {
-      lines.append("  (95% bootstrap intervals: \(overlap.options.replicates) replicates, seed \(report.run.seed))")
-    }
+    let o = overlap.options
+    lines.append(
+      "  (clusters resampled: \(o.replicates) bootstrap replicates, \(o.permutations) permutations, seed \(report.run.seed))")
     lines.append("")
     lines.append("Reports written to \(out)/")
     return lines.joined(separator: "\n") + "\n"

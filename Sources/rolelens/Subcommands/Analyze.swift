@@ -30,6 +30,15 @@ struct Analyze: ParsableCommand {
   @Option(name: .long, help: "Bootstrap replicates for the 95% intervals (0 turns them off).")
   var bootstrap: Int = OverlapOptions().replicates
 
+  @Option(name: .long, help: "Label permutations for the p-values (0 turns tests off).")
+  var permutations: Int = OverlapOptions().permutations
+
+  @Option(name: .long, help: "Clusters per role below which figures are flagged insufficient (and the size the descriptive figures are matched at).")
+  var minClusters: Int = OverlapOptions().minimumClusters
+
+  @Option(name: .long, help: "Strength alpha0 of the log-odds' informative Dirichlet prior.")
+  var priorStrength: Double = OverlapOptions().priorStrength
+
   @Option(name: .long, help: "How many top terms per role the top-term Jaccard compares.")
   var topTerms: Int = OverlapOptions().topK
 
@@ -54,6 +63,9 @@ struct Analyze: ParsableCommand {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
     guard topTerms >= 1 else { throw ValidationError("--top-terms must be at least 1") }
+    guard permutations >= 0 else { throw ValidationError("--permutations must be 0 or more") }
+    guard minClusters >= 2 else { throw ValidationError("--min-clusters must be at least 2") }
+    guard priorStrength > 0, priorStrength.isFinite else { throw ValidationError("--prior-strength must be a positive number") }
     try common.validate()
   }
 
@@ -69,6 +81,9 @@ struct Analyze: ParsableCommand {
     options.overlap.seed = seed
     options.overlap.replicates = bootstrap
     options.overlap.topK = topTerms
+    options.overlap.permutations = permutations
+    options.overlap.minimumClusters = minClusters
+    options.overlap.priorStrength = priorStrength
     options.includeDuplicates = includeDuplicates
     if let jobs { options.jobs = jobs }
 

@@ -1,0 +1,89 @@
+import RoleLensClassify
+import RoleLensOverlap
+
+/// The answer in words, grounded in the figures: the first thing `summary.json` and
+/// `report.html` say. Small samples are said first.
+public struct Verdict: Sendable {
+  public let overlap: OverlapResult
+  /// The display name of a role ("technical project manager").
+  public let name: @Sendable (Role) -> String
+
+  public init(overlap: OverlapResult, name: @escaping @Sendable (Role) -> String) {
+    self.overlap = overlap
+    self.name = name
+  }
+
+  /// Whether the pair has too few clusters for its figures to be trusted.
+  public var insufficient: Bool { overlap.isInsufficient }
+
+  /// The sentence about sample size when it is too small, else `nil`.
+  public var sampleWarning: String? {
+    let (a, b) = (overlap.options.roleA, overlap.options.roleB)
+    guard insufficient else { return nil }
+    let small = [a, b].filter { overlap.clusterCount($0) < overlap.options.minimumClusters }
+      .map { role in
+        let n = overlap.postings(role)
+        let k = overlap.clusterCount(role)
+        return "only \(n) \(name(role)) posting\(n == 1 ? "" : "s") in \(k) cluster\(k == 1 ? "" : "s")"
+      }
+    return "\(small.joined(separator: " and ")): too few to tell (at least \(overlap.options.minimumClusters) clusters per role are needed); the figures are computed but not reliable."
+  }
+
+  /// The verdict: sample warning (if any), then separability, vocabulary overlap and the
+  /// cross-reading shares, each with its interval and p-value.
+  public var sentence: String {
+    let (a, b) = (overlap.options.roleA, overlap.options.roleB)
+    var parts: [String] = []
+    if let warning = sampleWarning { parts.append(capitalized(warning)) }
+    let pair = "\(capitalized(name(a))) and \(name(b)) postings"
+    if let auc = overlap.figure("separability_auc"), let value = auc.value {
+      let distinct = (auc.pValue ?? 1) < 0.05
+      parts.append(
+        "\(pair) are \(distinct ? "distinguishable" : "not distinguishable") by their bodies (AUC \(Self.format(value))\(Self.interval(auc))\(Self.p(auc)))")
+    }
+    if let index = overlap.figure("overlap_index"), let value = index.value {
+      let lead = parts.count > (insufficient ? 1 : 0) ? "their" : "The \(name(a)) and \(name(b))"
+      parts.append(
+        "\(lead) vocabularies overlap at \(Self.format(value))\(Self.interval(index)) of the within-role level (1 = exchangeable\(Self.p(index, prefix: "; ")))")
+    }
+    if let ab = overlap.figure("share_a_reads_as_b"), let x = ab.value, let ba = overlap.figure("share_b_reads_as_a"),
+      let y = ba.value
+    {
+      parts.append(
+        "with titles hidden, \(Self.percent(x))\(Self.percentInterval(ab)) of \(name(a)) postings read as \(name(b)) and \(Self.percent(y))\(Self.percentInterval(ba)) the other way")
+    }
+    guard parts.count > (insufficient ? 1 : 0) else {
+      return parts.first ?? "No \(name(a)) or \(name(b)) postings to compare."
+    }
+    if insufficient {
+      return parts[0] + " " + capitalized(parts[1...].joined(separator: "; ")) + "."
+    }
+    return parts.joined(separator: "; ") + "."
+  }
+
+  // MARK: - Formatting
+
+  static func format(_ value: Double) -> String { CSVWriter.format(value, decimals: 2) }
+  static func percent(_ value: Double) -> String { CSVWriter.format(value * 100, decimals: 0) + "%" }
+
+  static func interval(_ figure: OverlapFigure) -> String {
+    guard let low = figure.ciLow, let high = figure.ciHigh else { return "" }
+    return " [\(format(low)), \(format(high))]"
+  }
+
+  static func percentInterval(_ figure: OverlapFigure) -> String {
+    guard let low = figure.ciLow, let high = figure.ciHigh else { return "" }
+    return " [\(percent(low)), \(percent(high))]"
+  }
+
+  /// ", p = 0.012" or ", p < 0.001"; empty without a test.
+  static func p(_ figure: OverlapFigure, prefix: String = ", ") -> String {
+    guard let p = figure.pValue else { return "" }
+    return prefix + (p < 0.001 ? "p < 0.001" : "p = \(CSVWriter.format(p, decimals: 3))")
+  }
+
+  func capitalized(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    return first.uppercased() + text.dropFirst()
+  }
+}
