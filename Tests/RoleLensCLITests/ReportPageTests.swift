@@ -35,7 +35,7 @@ struct ReportPageTests {
     #expect(page.contains("Distinctive terms") && page.contains("Skills mentioned") && page.contains("How similar all roles are"))
   }
 
-  @Test("with too few postings the headline says so instead of printing figures")
+  @Test("with too few postings the page says so first and draws no term or skill chart")
   func smallSampleHeadline() throws {
     let folder = try TestSupport.temporaryFolder()
     try TestSupport.write("Product Manager\n\nResponsibilities:\n- Own the product roadmap\n", to: "pm.txt", in: folder)
@@ -44,9 +44,15 @@ struct ReportPageTests {
     let result = try TestSupport.run(["analyze", folder.path, "--out", out.path, "--quiet"])
     #expect(result.status == 0)
     let page = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
-    #expect(page.contains("Too few postings to compare"))
+    let warning = try #require(page.range(of: "too few to tell"))
+    #expect(warning.lowerBound < (page.range(of: "<h2>")?.lowerBound ?? page.startIndex))
+    #expect(page.contains("Only 1 technical project manager posting in 1 cluster"))
+    #expect(!page.contains("Skills mentioned"))
     let overlap = try AnalyzeCommandTests.readCSV(out.appendingPathComponent("overlap.csv"))
-    #expect(try AnalyzeCommandTests.column("value", of: overlap).allSatisfy(\.isEmpty))
-    #expect(try AnalyzeCommandTests.column("note", of: overlap).allSatisfy { $0.hasPrefix("too few postings") })
+    #expect(try AnalyzeCommandTests.column("note", of: overlap).allSatisfy { $0.hasPrefix("insufficient") })
+    let index = try #require(overlap.first { $0.contains("overlap_index") })
+    #expect(index.contains { $0.contains("at least 2 clusters") })
+    let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+    #expect(summary.contains("\"insufficient\": true"))
   }
 }

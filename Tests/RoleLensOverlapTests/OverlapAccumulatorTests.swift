@@ -65,7 +65,8 @@ struct OverlapAccumulatorTests {
       let (first, _) = try streamed(one, directory: directory)
       let (second, _) = try streamed(many, directory: directory)
       #expect(first.figures == second.figures)
-      #expect(first.figures.allSatisfy { $0.ciLow != nil })
+      let inferential = first.figures.filter { !$0.note.contains("descriptive") }
+      #expect(!inferential.isEmpty && inferential.allSatisfy { $0.ciLow != nil })
     }
   }
 

@@ -4,58 +4,47 @@ import Testing
 
 @testable import RoleLensOverlap
 
-/// A small corpus whose figures are worked out by hand in the tests.
-///
-/// Terms (ids in first-seen order): delivery 0, roadmap 1, risk 2, discovery 3, code 4.
-///
-/// | posting | role | terms                     | skills | scores as      |
-/// |---------|------|---------------------------|--------|----------------|
-/// | a1      | TPM  | delivery 2, roadmap 1     | 0      | TPM, PM        |
-/// | a2      | TPM  | delivery 1, risk 1        | 0, 1   | TPM            |
-/// | a3      | TPM  | delivery 1, roadmap 1     | -      | TPM            |
-/// | b1      | PM   | roadmap 2, discovery 1    | 1      | PM             |
-/// | b2      | PM   | roadmap 1, discovery 1    | 1      | PM, TPM        |
-/// | b3      | PM   | delivery 1, roadmap 1     | -      | PM, TPM        |
-/// | e1      | EM   | delivery 1, code 1        | -      | EM             |
-/// | t1      | TL   | code 2                    | -      | TL             |
-private struct HandCorpus {
+/// A small corpus of the pair (TPM vs PM) plus two other roles, given as term counts.
+private struct Corpus {
   var documents: [OverlapDocument] = []
   var vocabulary = Vocabulary()
+  var raw: [(role: Role, counts: [String: Int], cluster: Int?)] = []
 
-  init() {
-    add(.technicalProjectManager, ["delivery": 2, "roadmap": 1], skills: [0], scoresAs: [.technicalProjectManager, .productManager])
-    add(.technicalProjectManager, ["delivery": 1, "risk": 1], skills: [0, 1], scoresAs: [.technicalProjectManager])
-    add(.technicalProjectManager, ["delivery": 1, "roadmap": 1], skills: [], scoresAs: [.technicalProjectManager])
-    add(.productManager, ["roadmap": 2, "discovery": 1], skills: [1], scoresAs: [.productManager])
-    add(.productManager, ["roadmap": 1, "discovery": 1], skills: [1], scoresAs: [.productManager, .technicalProjectManager])
-    add(.productManager, ["delivery": 1, "roadmap": 1], skills: [], scoresAs: [.productManager, .technicalProjectManager])
-    add(.engineeringManager, ["delivery": 1, "code": 1], skills: [], scoresAs: [.engineeringManager])
-    add(.technicalLead, ["code": 2], skills: [], scoresAs: [.technicalLead])
-  }
-
-  mutating func add(_ role: Role, _ counts: [String: Int], skills: [Int], scoresAs: [Role]) {
+  mutating func add(
+    _ role: Role, _ counts: [String: Int], skills: [Int] = [], cluster: Int? = nil, bodyRole: Role? = nil
+  ) {
+    raw.append((role, counts, cluster))
     documents.append(
-      OverlapDocument(role: role, vector: TermVector(counts, vocabulary: &vocabulary), skills: skills, scoresAs: scoresAs))
+      OverlapDocument(
+        role: role, vector: TermVector(counts, vocabulary: &vocabulary), skills: skills, scoresAs: [role],
+        cluster: cluster, bodyRole: bodyRole))
   }
 
-  /// Options for the hand corpus: intervals off, 3 postings enough, top 2 terms, α0 = 18 (the
-  /// corpus' total term count, so that each α_w equals the term's corpus count).
-  static var options: OverlapOptions {
-    var options = OverlapOptions()
-    options.replicates = 0
-    options.minimumPostings = 3
-    options.topK = 2
-    options.priorStrength = 18
-    return options
+  func run(_ options: OverlapOptions) -> OverlapResult {
+    OverlapAnalysis(options: options, skillCount: 3).run(documents, vocabulary: vocabulary)
   }
 
-  func run(_ options: OverlapOptions = HandCorpus.options) -> OverlapResult {
-    OverlapAnalysis(options: options, skillCount: 2).run(documents, vocabulary: vocabulary)
+  /// Postings drawn from two vocabularies: A's from `termsA`, B's from `termsB`, a few terms
+  /// each, seeded.
+  static func generated(countA: Int, countB: Int, termsA: [String], termsB: [String], seed: UInt64) -> Corpus {
+    var corpus = Corpus()
+    var generator = SeededGenerator(seed: seed)
+    func posting(_ terms: [String]) -> [String: Int] {
+      var counts: [String: Int] = [:]
+      for _ in 0..<6 { counts[terms[generator.nextIndex(below: terms.count)], default: 0] += 1 + generator.nextIndex(below: 2) }
+      return counts
+    }
+    for _ in 0..<countA {
+      corpus.add(.technicalProjectManager, posting(termsA), skills: [generator.nextIndex(below: 3)])
+    }
+    for _ in 0..<countB { corpus.add(.productManager, posting(termsB), skills: [generator.nextIndex(below: 3)]) }
+    corpus.add(.engineeringManager, ["code": 2, "delivery": 1])
+    return corpus
   }
 }
 
-/// A larger generated corpus (14 postings per role of the pair, plus two other roles) for the
-/// bootstrap: varied enough that resampling moves every figure.
+/// A generated corpus (14 postings per role of the pair, plus two other roles) for the
+/// accumulator tests: varied enough that resampling moves every figure.
 func bootstrapCorpus() -> (documents: [OverlapDocument], vocabulary: Vocabulary) {
   var vocabulary = Vocabulary()
   var documents: [OverlapDocument] = []
@@ -65,30 +54,27 @@ func bootstrapCorpus() -> (documents: [OverlapDocument], vocabulary: Vocabulary)
     if i % 4 == 0 { a["roadmap"] = 1 }
     if i % 5 == 0 { a["stakeholders"] = 2 }
     if i % 3 == 1 { a["jira"] = 1 }
-    let scoresAsA: [Role] = i % 3 == 0 ? [.technicalProjectManager, .productManager] : [.technicalProjectManager]
     documents.append(
       OverlapDocument(
         role: .technicalProjectManager, vector: TermVector(a, vocabulary: &vocabulary),
-        skills: i % 2 == 0 ? [0, 2] : [0], scoresAs: scoresAsA))
-
+        skills: i % 2 == 0 ? [0, 2] : [0], scoresAs: [.technicalProjectManager], cluster: i % 7 == 0 ? 1000 : nil,
+        bodyRole: i % 3 == 0 ? .productManager : .technicalProjectManager))
     var b: [String: Int] = ["roadmap": 1 + i % 3, "discovery": 1 + i % 2]
     if i % 3 == 0 { b["customers"] = 1 + i % 2 }
     if i % 4 == 1 { b["delivery"] = 1 }
     if i % 5 == 2 { b["stakeholders"] = 1 }
     if i % 2 == 1 { b["metrics"] = 2 }
-    let scoresAsB: [Role] = i % 4 == 0 ? [.productManager, .technicalProjectManager] : [.productManager]
     documents.append(
       OverlapDocument(
         role: .productManager, vector: TermVector(b, vocabulary: &vocabulary),
-        skills: i % 3 == 0 ? [1, 2] : [1], scoresAs: scoresAsB))
+        skills: i % 3 == 0 ? [1, 2] : [1], scoresAs: [.productManager]))
   }
   documents.append(
     OverlapDocument(
       role: .deliveryManager, vector: TermVector(["delivery": 3, "agile": 1], vocabulary: &vocabulary), skills: [],
       scoresAs: [.deliveryManager]))
   documents.append(
-    OverlapDocument(
-      role: .other, vector: TermVector(["sales": 2], vocabulary: &vocabulary), skills: [], scoresAs: []))
+    OverlapDocument(role: .other, vector: TermVector(["sales": 2], vocabulary: &vocabulary), skills: [], scoresAs: []))
   return (documents, vocabulary)
 }
 
@@ -96,366 +82,259 @@ func bootstrapOptions(seed: UInt64 = 7, replicates: Int = 400) -> OverlapOptions
   var options = OverlapOptions()
   options.seed = seed
   options.replicates = replicates
+  options.permutations = 200
   options.topK = 4
   return options
 }
 
-private func runBootstrap(_ options: OverlapOptions) -> OverlapResult {
-  let corpus = bootstrapCorpus()
-  return OverlapAnalysis(options: options, skillCount: 3).run(corpus.documents, vocabulary: corpus.vocabulary)
+private let shared = ["delivery", "roadmap", "stakeholders", "risk", "customers", "metrics", "schedule", "jira"]
+private let onlyA = ["migration", "cutover", "vendor", "budget", "infrastructure", "release", "testing", "raid"]
+private let onlyB = ["discovery", "pricing", "experiments", "personas", "market", "growth", "retention", "funnel"]
+
+private func options(replicates: Int = 200, permutations: Int = 200, seed: UInt64 = 11) -> OverlapOptions {
+  var options = OverlapOptions()
+  options.replicates = replicates
+  options.permutations = permutations
+  options.seed = seed
+  options.topK = 5
+  return options
+}
+
+// MARK: - Independent reference
+
+/// The overlap index computed from scratch: TF-IDF vectors of every posting (idf over the whole
+/// corpus), cluster means, and the mean dot product over pairs of different clusters.
+private func referenceIndex(_ corpus: Corpus, _ a: Role, _ b: Role) -> Double {
+  let n = Double(corpus.raw.count)
+  var df: [String: Double] = [:]
+  for posting in corpus.raw { for term in posting.counts.keys { df[term, default: 0] += 1 } }
+  func vector(_ counts: [String: Int]) -> [String: Double] {
+    var v: [String: Double] = [:]
+    for (term, count) in counts where count > 0 { v[term] = (1 + log(Double(count))) * (log((1 + n) / (1 + df[term]!)) + 1) }
+    let norm = v.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return v.mapValues { $0 / norm }
+  }
+  func units(_ role: Role) -> [[String: Double]] {
+    var groups: [Int: [[String: Double]]] = [:]
+    var order: [Int] = []
+    for (index, posting) in corpus.raw.enumerated() where posting.role == role {
+      let key = posting.cluster ?? -1 - index
+      if groups[key] == nil { order.append(key) }
+      groups[key, default: []].append(vector(posting.counts))
+    }
+    return order.map { key in
+      let members = groups[key]!
+      var mean: [String: Double] = [:]
+      for member in members { for (term, weight) in member { mean[term, default: 0] += weight / Double(members.count) } }
+      return mean
+    }
+  }
+  func dot(_ x: [String: Double], _ y: [String: Double]) -> Double { x.reduce(0) { $0 + $1.value * (y[$1.key] ?? 0) } }
+  func meanDot(_ xs: [[String: Double]], _ ys: [[String: Double]], distinct: Bool) -> Double {
+    var sum = 0.0
+    var pairs = 0.0
+    for (i, x) in xs.enumerated() {
+      for (j, y) in ys.enumerated() where !(distinct && i == j) {
+        sum += dot(x, y)
+        pairs += 1
+      }
+    }
+    return sum / pairs
+  }
+  let (ua, ub) = (units(a), units(b))
+  return meanDot(ua, ub, distinct: false)
+    / (meanDot(ua, ua, distinct: true) * meanDot(ub, ub, distinct: true)).squareRoot()
 }
 
 @Suite("OverlapAnalysis")
 struct OverlapAnalysisTests {
-  // MARK: - Figures
-
   @Test("every metric gets a figure, in report order")
   func everyMetricHasAFigure() {
-    let result = HandCorpus().run()
+    let corpus = Corpus.generated(countA: 15, countB: 15, termsA: shared + onlyA, termsB: shared + onlyB, seed: 1)
+    let result = corpus.run(options())
     #expect(result.figures.map(\.metric) == OverlapAnalysis.metrics)
+    for figure in result.figures { #expect(figure.value != nil, "\(figure.metric) has no value") }
+  }
+
+  @Test("overlap_index agrees with an independent computation over pairs of different clusters")
+  func overlapIndexByReference() throws {
+    var corpus = Corpus.generated(countA: 12, countB: 9, termsA: shared + onlyA, termsB: shared + onlyB, seed: 2)
+    // Two clusters of copies, so cluster means and the same-cluster exclusion both matter.
+    corpus.add(.technicalProjectManager, ["migration": 3, "delivery": 1], cluster: 900)
+    corpus.add(.technicalProjectManager, ["migration": 2, "vendor": 1], cluster: 900)
+    corpus.add(.productManager, ["pricing": 1, "growth": 2], cluster: 901)
+    corpus.add(.productManager, ["pricing": 2, "growth": 2], cluster: 901)
+    let result = corpus.run(options(replicates: 0, permutations: 0))
+    let value = try #require(result.figure("overlap_index")?.value)
+    #expect(abs(value - referenceIndex(corpus, .technicalProjectManager, .productManager)) < 1e-12)
+    #expect(result.clusterCount(.technicalProjectManager) == 13)
+    #expect(result.clusterCount(.productManager) == 10)
+    let similarity = try #require(
+      result.similarities.first { $0.roleA == .technicalProjectManager && $0.roleB == .productManager })
+    #expect(abs((similarity.overlapIndex ?? 0) - value) < 1e-12)
+  }
+
+  @Test("one role split at random looks exchangeable; two different roles do not")
+  func nullAndPower() throws {
+    let null = Corpus.generated(countA: 25, countB: 25, termsA: shared + onlyA, termsB: shared + onlyA, seed: 3).run(options())
+    let index = try #require(null.figure("overlap_index"))
+    #expect((index.ciLow ?? 2) <= 1 && 1 <= (index.ciHigh ?? 0), "null index \(index)")
+    #expect((index.pValue ?? 0) >= 0.05)
+    #expect((null.figure("separability_auc")?.pValue ?? 0) >= 0.05)
+    #expect(null.terms.filter { $0.qValue < 0.05 }.count <= 1)
+
+    let power = Corpus.generated(countA: 25, countB: 25, termsA: shared + onlyA, termsB: shared + onlyB, seed: 3).run(options())
+    let different = try #require(power.figure("overlap_index"))
+    #expect((different.ciHigh ?? 1) < 1)
+    #expect((different.pValue ?? 1) < 0.05)
+    let auc = try #require(power.figure("separability_auc"))
+    #expect((auc.value ?? 0) > 0.9 && (auc.pValue ?? 1) < 0.05)
+    #expect(power.distinctive(.technicalProjectManager).contains { onlyA.contains($0.term) })
+    #expect(power.distinctive(.productManager).contains { onlyB.contains($0.term) })
+  }
+
+  @Test("the overlap index does not drift with sample size")
+  func indexDoesNotDriftWithSize() throws {
+    var small: [Double] = []
+    var large: [Double] = []
+    for seed in 0..<6 {
+      let terms = shared + Array(onlyA.prefix(4))
+      small.append(
+        try #require(Corpus.generated(countA: 10, countB: 60, termsA: terms, termsB: shared + onlyB, seed: 100 + UInt64(seed))
+          .run(options(replicates: 0, permutations: 0)).figure("overlap_index")?.value))
+      large.append(
+        try #require(Corpus.generated(countA: 60, countB: 60, termsA: terms, termsB: shared + onlyB, seed: 200 + UInt64(seed))
+          .run(options(replicates: 0, permutations: 0)).figure("overlap_index")?.value))
+    }
+    let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
+    #expect(abs(mean(small) - mean(large)) < 0.1, "\(mean(small)) vs \(mean(large))")
+  }
+
+  @Test("six copies of every posting in one cluster each give the figures of the postings once")
+  func copiesDoNotInflate() throws {
+    let once = Corpus.generated(countA: 15, countB: 15, termsA: shared + onlyA, termsB: shared + onlyB, seed: 4)
+    var copies = Corpus()
+    for (index, posting) in once.raw.enumerated() {
+      for _ in 0..<6 { copies.add(posting.role, posting.counts, skills: once.documents[index].skills, cluster: index) }
+    }
+    let a = once.run(options())
+    let b = copies.run(options())
+    for metric in ["overlap_index", "separability_auc", "weighted_jaccard", "cosine_tfidf_centroid"] {
+      let x = try #require(a.figure(metric)?.value)
+      let y = try #require(b.figure(metric)?.value)
+      #expect(abs(x - y) < 0.02, "\(metric): \(x) once, \(y) with copies")
+    }
+    let width = { (r: OverlapResult) in (r.figure("separability_auc")?.ciHigh ?? 0) - (r.figure("separability_auc")?.ciLow ?? 0) }
+    #expect(width(b) >= 0.6 * width(a))
+    #expect(b.clusterCount(.technicalProjectManager) == 15)
+    #expect(a.terms.filter { $0.qValue < 0.05 }.count == b.terms.filter { $0.qValue < 0.05 }.count)
+  }
+
+  @Test("cross-reading shares count body-only readings per cluster, with Wilson intervals of width")
+  func readingShares() throws {
+    var corpus = Corpus()
+    for i in 0..<6 {
+      corpus.add(.technicalProjectManager, ["delivery": 1, "risk": 1], bodyRole: i < 2 ? .productManager : .other)
+    }
+    for _ in 0..<20 { corpus.add(.productManager, ["roadmap": 1, "discovery": 1], bodyRole: .productManager) }
+    let result = corpus.run(options())
+    let ab = try #require(result.figure("share_a_reads_as_b"))
+    #expect(abs((ab.value ?? 0) - 2.0 / 6.0) < 1e-12)
+    let wilson = OverlapMetrics.wilson(successes: 2, n: 6)
+    #expect(abs((ab.ciLow ?? 0) - wilson.low) < 1e-12 && abs((ab.ciHigh ?? 0) - wilson.high) < 1e-12)
+    let ba = try #require(result.figure("share_b_reads_as_a"))
+    #expect(ba.value == 0 && (ba.ciHigh ?? 0) > 0.1)
+    #expect(ab.note.hasPrefix("insufficient"))
+  }
+
+  @Test("a pair below the minimum number of clusters is flagged insufficient but still computed")
+  func insufficientFlag() {
+    let corpus = Corpus.generated(countA: 5, countB: 30, termsA: shared + onlyA, termsB: shared + onlyB, seed: 5)
+    let result = corpus.run(options())
+    #expect(result.isInsufficient)
     for figure in result.figures {
-      #expect(figure.value != nil, "\(figure.metric) has no value")
-    }
-  }
-
-  @Test("share_a_scoring_as_b is the share of A postings whose B score passes")
-  func shareAScoringAsB() throws {
-    // TPM postings scoring as PM: a1 only, of a1, a2, a3: 1/3.
-    let value = try #require(HandCorpus().run().figure("share_a_scoring_as_b")?.value)
-    #expect(abs(value - 1.0 / 3.0) < 1e-12)
-  }
-
-  @Test("share_b_scoring_as_a is the share of B postings whose A score passes")
-  func shareBScoringAsA() throws {
-    // PM postings scoring as TPM: b2 and b3, of b1, b2, b3: 2/3.
-    let value = try #require(HandCorpus().run().figure("share_b_scoring_as_a")?.value)
-    #expect(abs(value - 2.0 / 3.0) < 1e-12)
-  }
-
-  @Test("jaccard_top_terms compares the pair's top-k terms")
-  func jaccardTopTerms() throws {
-    // Counts A: delivery 4, roadmap 2, risk 1. B: roadmap 4, discovery 2, delivery 1.
-    // Top 2: A {delivery, roadmap}, B {roadmap, discovery}: 1 shared of 3: 1/3.
-    let value = try #require(HandCorpus().run().figure("jaccard_top_terms")?.value)
-    #expect(abs(value - 1.0 / 3.0) < 1e-12)
-  }
-
-  @Test("weighted_jaccard compares the pair's term shares")
-  func weightedJaccard() throws {
-    // Shares (delivery, roadmap, risk, discovery): A 4/7, 2/7, 1/7, 0; B 1/7, 4/7, 0, 2/7.
-    // Σ min = 1/7 + 2/7 = 3/7; Σ max = 4/7 + 4/7 + 1/7 + 2/7 = 11/7: 3/11.
-    let value = try #require(HandCorpus().run().figure("weighted_jaccard")?.value)
-    #expect(abs(value - 3.0 / 11.0) < 1e-12)
-  }
-
-  @Test("term counts too large for the pair's one-byte counts are summed in full")
-  func largeTermCounts() throws {
-    var vocabulary = Vocabulary()
-    var documents: [OverlapDocument] = []
-    for (role, counts) in [
-      (Role.technicalProjectManager, ["release": 300, "risk": 1]), (.technicalProjectManager, ["release": 1, "risk": 1]),
-      (.technicalProjectManager, ["risk": 2]), (.productManager, ["release": 70_000]), (.productManager, ["risk": 1]),
-      (.productManager, ["roadmap": 255, "risk": 254]),
-    ] {
-      documents.append(
-        OverlapDocument(role: role, vector: TermVector(counts, vocabulary: &vocabulary), skills: [], scoresAs: [role]))
-    }
-    let result = OverlapAnalysis(options: HandCorpus.options, skillCount: 2).run(documents, vocabulary: vocabulary)
-    // Shares (release, risk, roadmap): A (301, 4, 0)/305, B (70000, 255, 255)/70510.
-    let a: [Double] = [301.0 / 305, 4.0 / 305, 0]
-    let b: [Double] = [70_000.0 / 70_510, 255.0 / 70_510, 255.0 / 70_510]
-    let smaller: Double = zip(a, b).map { Swift.min($0, $1) }.reduce(0, +)
-    let larger: Double = zip(a, b).map { Swift.max($0, $1) }.reduce(0, +)
-    let expected = smaller / larger
-    let value = try #require(result.figure("weighted_jaccard")?.value)
-    #expect(abs(value - expected) < 1e-12)
-  }
-
-  @Test("jensen_shannon_divergence compares the pair's term distributions")
-  func jensenShannon() throws {
-    // P = (4, 2, 1, 0)/7, Q = (1, 4, 0, 2)/7, M = (5, 6, 1, 2)/14.
-    // KL(P‖M) = 4/7·log2(8/5) + 2/7·log2(2/3) + 1/7·log2(2)
-    // KL(Q‖M) = 1/7·log2(2/5) + 4/7·log2(4/3) + 2/7·log2(2)
-    // JSD = ½(KL(P‖M) + KL(Q‖M)) = 0.3486132
-    let klP = 4.0 / 7 * log2(8.0 / 5) + 2.0 / 7 * log2(2.0 / 3) + 1.0 / 7 * log2(2.0)
-    let klQ = 1.0 / 7 * log2(2.0 / 5) + 4.0 / 7 * log2(4.0 / 3) + 2.0 / 7 * log2(2.0)
-    let value = try #require(HandCorpus().run().figure("jensen_shannon_divergence")?.value)
-    #expect(abs(value - (klP + klQ) / 2) < 1e-12)
-    #expect(abs(value - 0.348_613_180_088_303_66) < 1e-9)
-  }
-
-  @Test("skill_overlap_coefficient compares the share of postings mentioning each skill")
-  func skillOverlap() throws {
-    // Skill shares: A skill 0 2/3 (a1, a2), skill 1 1/3 (a2); B skill 0 0, skill 1 2/3.
-    // Σ min = 0 + 1/3; min(Σ A = 1, Σ B = 2/3) = 2/3: (1/3) / (2/3) = 1/2.
-    let value = try #require(HandCorpus().run().figure("skill_overlap_coefficient")?.value)
-    #expect(abs(value - 0.5) < 1e-12)
-  }
-
-  @Test("cosine_tfidf_centroid is between 0 and 1 and 1 for a pair with the same postings")
-  func cosineCentroid() throws {
-    let value = try #require(HandCorpus().run().figure("cosine_tfidf_centroid")?.value)
-    #expect(value > 0 && value < 1)
-
-    var vocabulary = Vocabulary()
-    let documents = [Role.technicalProjectManager, .productManager].flatMap { role in
-      (0..<3).map { i in
-        OverlapDocument(
-          role: role, vector: TermVector(["delivery": 1 + i, "roadmap": 1], vocabulary: &vocabulary), skills: [],
-          scoresAs: [role])
-      }
-    }
-    let same = OverlapAnalysis(options: HandCorpus.options, skillCount: 0).run(documents, vocabulary: vocabulary)
-    let identical = try #require(same.figure("cosine_tfidf_centroid")?.value)
-    #expect(abs(identical - 1) < 1e-12)
-  }
-
-  @Test("with too few postings of a role the figures are empty, with a note saying why")
-  func tooFewPostings() {
-    var options = HandCorpus.options
-    options.minimumPostings = 4
-    let result = HandCorpus().run(options)
-    #expect(result.figures.map(\.metric) == OverlapAnalysis.metrics)
-    for figure in result.figures {
-      #expect(figure.value == nil)
-      #expect(figure.ciLow == nil)
-      #expect(figure.ciHigh == nil)
-      #expect(figure.note.contains("too few postings"))
-      #expect(figure.note.contains("technical-project-manager 3"))
-    }
-  }
-
-  @Test("a pair role with no postings at all gets empty figures, not a crash")
-  func missingRole() {
-    var options = HandCorpus.options
-    options.roleB = .deliveryManager
-    let result = HandCorpus().run(options)
-    #expect(result.figures.allSatisfy { $0.value == nil && $0.note.contains("delivery-manager 0") })
-    #expect(result.terms.isEmpty)
-  }
-
-  // MARK: - Bootstrap
-
-  @Test("the same seed gives the same figures")
-  func bootstrapDeterministic() {
-    let first = runBootstrap(bootstrapOptions(seed: 42))
-    let second = runBootstrap(bootstrapOptions(seed: 42))
-    #expect(first.figures == second.figures)
-    #expect(first.figures.allSatisfy { $0.ciLow != nil && $0.ciHigh != nil })
-  }
-
-  @Test("a different seed gives different intervals, and the same point estimates")
-  func bootstrapSeedMatters() {
-    let first = runBootstrap(bootstrapOptions(seed: 1))
-    let second = runBootstrap(bootstrapOptions(seed: 2))
-    #expect(first.figures.map(\.value) == second.figures.map(\.value))
-    let intervalsDiffer = zip(first.figures, second.figures).contains {
-      $0.ciLow != $1.ciLow || $0.ciHigh != $1.ciHigh
-    }
-    #expect(intervalsDiffer)
-  }
-
-  @Test("the bootstrap does not change the point estimates")
-  func bootstrapKeepsPointEstimates() {
-    let withIntervals = runBootstrap(bootstrapOptions(replicates: 200))
-    let without = runBootstrap(bootstrapOptions(replicates: 0))
-    #expect(withIntervals.figures.map(\.value) == without.figures.map(\.value))
-  }
-
-  @Test("every interval lies in [0, 1] and contains its point estimate")
-  func intervalsContainEstimate() throws {
-    for seed: UInt64 in [1, 2, 3, 20_240_601] {
-      let result = runBootstrap(bootstrapOptions(seed: seed))
-      for figure in result.figures {
-        let value = try #require(figure.value)
-        let low = try #require(figure.ciLow)
-        let high = try #require(figure.ciHigh)
-        #expect(0 <= low && high <= 1, "\(figure.metric) seed \(seed): [\(low), \(high)]")
-        #expect(low <= value && value <= high, "\(figure.metric) seed \(seed): \(value) not in [\(low), \(high)]")
-      }
-    }
-  }
-
-  @Test("an interval is the percentile interval shifted by the bootstrap bias")
-  func intervalIsBiasCorrectedPercentile() throws {
-    // Recomputed here for share_a_scoring_as_b on the hand corpus, following the README:
-    // replicate r resamples the 3 A postings, then the 3 B postings, with replacement from
-    // its own stream OverlapAnalysis.generator(seed:replicate:); the A share is the resampled A
-    // postings scoring as B (only a1,
-    // posting 0, does) over 3. b = mean of replicates − estimate (1/3); the interval is
-    // [q2.5 − b, q97.5 − b] (type-7 quantiles), clipped to [0, 1].
-    var options = HandCorpus.options
-    options.replicates = 60
-    options.seed = 11
-    var shares: [Double] = []
-    for replicate in 0..<60 {
-      var generator = OverlapAnalysis.generator(seed: 11, replicate: replicate)
-      let sampleA = (0..<3).map { _ in generator.nextIndex(below: 3) }
-      for _ in 0..<3 { _ = generator.nextIndex(below: 3) }
-      shares.append(Double(sampleA.filter { $0 == 0 }.count) / 3)
-    }
-    shares.sort()
-    let bias = shares.reduce(0, +) / 60 - 1.0 / 3.0
-    let position = (low: 0.025 * 59, high: 0.975 * 59)
-    func quantile(_ h: Double) -> Double {
-      let lower = Int(h.rounded(.down))
-      return shares[lower] + (shares[min(lower + 1, 59)] - shares[lower]) * (h - Double(lower))
-    }
-    let expectedLow = min(max(quantile(position.low) - bias, 0), 1)
-    let expectedHigh = min(max(quantile(position.high) - bias, 0), 1)
-
-    let figure = try #require(HandCorpus().run(options).figure("share_a_scoring_as_b"))
-    let low = try #require(figure.ciLow)
-    let high = try #require(figure.ciHigh)
-    #expect(abs(low - expectedLow) < 1e-12)
-    #expect(abs(high - expectedHigh) < 1e-12)
-    // Not vacuous: the shift is visible in this sample.
-    #expect(abs(bias) > 1e-6)
-  }
-
-  @Test("the intervals are not degenerate when postings vary")
-  func intervalsHaveWidth() {
-    let result = runBootstrap(bootstrapOptions())
-    // The toy roles share no document, so separability is 1 in every replicate: a bound, not a
-    // degenerate interval.
-    for figure in result.figures where figure.metric != "separability_auc" {
-      #expect((figure.ciHigh ?? 0) > (figure.ciLow ?? 0), "\(figure.metric) has a zero-width interval")
-    }
-  }
-
-  @Test("bootstrap intervals are the same whatever the number of threads")
-  func intervalsIndependentOfJobs() {
-    var one = bootstrapOptions()
-    one.jobs = 1
-    var four = bootstrapOptions()
-    four.jobs = 4
-    #expect(runBootstrap(one).figures == runBootstrap(four).figures)
-  }
-
-  @Test("zero replicates give point estimates without intervals")
-  func noReplicatesNoIntervals() {
-    let result = runBootstrap(bootstrapOptions(replicates: 0))
-    for figure in result.figures {
+      #expect(figure.note.hasPrefix("insufficient"), "\(figure.metric): \(figure.note)")
       #expect(figure.value != nil)
-      #expect(figure.ciLow == nil)
-      #expect(figure.ciHigh == nil)
     }
   }
 
-  // MARK: - Distinctive terms
-
-  @Test("distinctive terms are sorted by z, largest first")
-  func termsSortedByZ() {
-    let terms = runBootstrap(bootstrapOptions(replicates: 0)).terms
-    #expect(terms.count > 3)
-    #expect(zip(terms, terms.dropFirst()).allSatisfy { $0.z >= $1.z })
+  @Test("a role with one cluster gets no index or AUC, with a note")
+  func singleCluster() {
+    var corpus = Corpus()
+    corpus.add(.technicalProjectManager, ["delivery": 1])
+    corpus.add(.productManager, ["roadmap": 1])
+    corpus.add(.productManager, ["roadmap": 2, "delivery": 1])
+    let result = corpus.run(options())
+    #expect(result.figure("overlap_index")?.value == nil)
+    #expect(result.figure("separability_auc")?.value == nil)
+    #expect(result.figure("overlap_index")?.note.contains("2 clusters") == true)
   }
 
-  @Test("a term more typical of A has a positive z, one more typical of B a negative z")
-  func termSigns() throws {
-    let terms = HandCorpus().run().terms
-    let delivery = try #require(terms.first { $0.term == "delivery" })
-    let roadmap = try #require(terms.first { $0.term == "roadmap" })
-    let discovery = try #require(terms.first { $0.term == "discovery" })
-    #expect(delivery.z > 0)
-    #expect(roadmap.z < 0)
-    #expect(discovery.z < 0)
-    #expect(terms.map(\.term) == ["delivery", "roadmap", "discovery"])
-  }
-
-  @Test("a term's log-odds uses the corpus-wide prior of the published formula")
-  func termLogOddsByHand() throws {
-    // Corpus counts (all roles): delivery 6, roadmap 6, risk 1, discovery 2, code 3: 18.
-    // α0 = 18, so α_delivery = 18 · 6/18 = 6. n_A = 7, n_B = 7, y_A = 4, y_B = 1.
-    // δ = ln[(4 + 6) / (7 + 18 − 4 − 6)] − ln[(1 + 6) / (7 + 18 − 1 − 6)]
-    //   = ln(10/15) − ln(7/18) = 0.5389965
-    // σ² = 1/10 + 1/7, z = δ / σ = 1.0937310
-    let delivery = try #require(HandCorpus().run().terms.first { $0.term == "delivery" })
-    let expectedDelta = log(10.0 / 15.0) - log(7.0 / 18.0)
-    #expect(abs(delivery.logOdds - expectedDelta) < 1e-12)
-    #expect(abs(delivery.z - expectedDelta / (1.0 / 10 + 1.0 / 7).squareRoot()) < 1e-12)
-    #expect(abs(delivery.z - 1.093_730_958_049_924_4) < 1e-9)
-    #expect(delivery.countA == 4)
-    #expect(delivery.countB == 1)
-    #expect(delivery.documentsA == 3)
-    #expect(delivery.documentsB == 1)
-  }
-
-  @Test("terms in fewer postings of the pair than the minimum are not listed")
-  func rareTermsLeftOut() {
-    // risk is in one posting (a2); code is in no posting of the pair.
-    let terms = HandCorpus().run().terms.map(\.term)
-    #expect(!terms.contains("risk"))
-    #expect(!terms.contains("code"))
-    var options = HandCorpus.options
-    options.minimumTermDocuments = 1
-    #expect(HandCorpus().run(options).terms.map(\.term).contains("risk"))
-  }
-
-  // MARK: - Role similarities
-
-  @Test("role similarities cover every pair of roles with postings exactly once")
-  func similaritiesCoverPairs() {
-    let result = HandCorpus().run()
-    let pairs = result.similarities.map { Set([$0.roleA, $0.roleB]) }
-    let present: [Role] = [.technicalProjectManager, .productManager, .technicalLead, .engineeringManager]
-    var expected: [Set<Role>] = []
-    for (i, a) in present.enumerated() {
-      for b in present[(i + 1)...] { expected.append([a, b]) }
+  @Test("the same seed gives the same figures whatever the number of threads; another seed moves only intervals")
+  func determinism() {
+    let corpus = Corpus.generated(countA: 15, countB: 12, termsA: shared + onlyA, termsB: shared + onlyB, seed: 6)
+    var one = options()
+    one.jobs = 1
+    var two = options()
+    two.jobs = 3
+    #expect(corpus.run(one).figures == corpus.run(two).figures)
+    #expect(corpus.run(one).terms == corpus.run(two).terms)
+    let other = corpus.run(options(seed: 99))
+    let base = corpus.run(one)
+    for (x, y) in zip(base.figures, other.figures) where !["separability_auc"].contains(x.metric) && !x.metric.hasPrefix("jaccard") && !x.metric.hasPrefix("weighted") && !x.metric.hasPrefix("cosine") && !x.metric.hasPrefix("jensen") && !x.metric.hasPrefix("skill") {
+      #expect(x.value == y.value, "\(x.metric)")
     }
-    #expect(pairs.count == 6)
-    #expect(Set(pairs) == Set(expected))
-    #expect(result.similarities.allSatisfy { $0.roleA != $0.roleB })
+    #expect(base.figures.map(\.ciLow) != other.figures.map(\.ciLow))
   }
 
-  @Test("role similarity values are in [0, 1] and the Jaccard of top terms by hand")
-  func similarityValues() throws {
-    var options = HandCorpus.options
-    options.minimumPostings = 1
-    let result = HandCorpus().run(options)
-    for similarity in result.similarities {
-      #expect((0...1).contains(try #require(similarity.cosine)))
-      #expect((0...1).contains(try #require(similarity.jaccard)))
+  @Test("descriptive figures taken on whole sides equal the formulas on the cluster sums")
+  func descriptiveByHand() throws {
+    var corpus = Corpus()
+    corpus.add(.technicalProjectManager, ["delivery": 2, "roadmap": 1], skills: [0])
+    corpus.add(.technicalProjectManager, ["delivery": 1, "risk": 1], skills: [0, 1])
+    corpus.add(.productManager, ["roadmap": 2, "discovery": 1], skills: [1])
+    corpus.add(.productManager, ["roadmap": 1, "discovery": 1], skills: [1])
+    var o = options(replicates: 0, permutations: 0)
+    o.minimumClusters = 2
+    o.topK = 2
+    let result = corpus.run(o)
+    // A: delivery 3, roadmap 1, risk 1 (of 5); B: roadmap 3, discovery 2 (of 5).
+    let wj = (0.2) / (0.6 + 0.6 + 0.2 + 0.4)
+    #expect(abs((result.figure("weighted_jaccard")?.value ?? 0) - wj) < 1e-12)
+    // Top 2: A {delivery, roadmap or risk: the tie goes to the term that sorts first, risk},
+    // B {roadmap, discovery}: no term shared.
+    #expect(result.figure("jaccard_top_terms")?.value == 0)
+    // Skills: A shares (1, 0.5, 0), B (0, 1, 0): Σ min = 0.5 over min(1.5, 1) = 0.5.
+    #expect(abs((result.figure("skill_overlap_coefficient")?.value ?? 0) - 0.5) < 1e-12)
+  }
+
+  @Test("terms: Fisher exact p over clusters, Benjamini-Hochberg q, sorted by z then term")
+  func termTests() throws {
+    #expect(abs(OverlapMetrics.fisherExact(3, of: 4, 1, of: 4) - 0.4857142857) < 1e-9)
+    #expect(abs(OverlapMetrics.fisherExact(10, of: 10, 0, of: 10) - 1.082509e-05) < 1e-9)
+    let q = OverlapMetrics.benjaminiHochberg([0.01, 0.04, 0.03, 0.5])
+    #expect(zip(q, [0.04, 0.16 / 3, 0.16 / 3, 0.5]).allSatisfy { abs($0 - $1) < 1e-12 })
+    let corpus = Corpus.generated(countA: 20, countB: 20, termsA: shared + onlyA, termsB: shared + onlyB, seed: 7)
+    let result = corpus.run(options())
+    #expect(result.terms == result.terms.sorted { $0.z != $1.z ? $0.z > $1.z : $0.term < $1.term })
+    for term in result.terms {
+      #expect(term.qValue >= term.pValue)
+      if let side = result.side(term) { #expect(term.qValue < 0.05 && (side == .technicalProjectManager) == (term.z > 0)) }
     }
-    // Technical lead top terms {code}; engineering manager {delivery, code}: 1/2.
-    let leadVsManager = try #require(
-      result.similarities.first { Set([$0.roleA, $0.roleB]) == [.technicalLead, .engineeringManager] })
-    #expect(abs(try #require(leadVsManager.jaccard) - 0.5) < 1e-12)
-    // Technical lead shares no term with product managers.
-    let leadVsProduct = try #require(
-      result.similarities.first { Set([$0.roleA, $0.roleB]) == [.technicalLead, .productManager] })
-    #expect(leadVsProduct.jaccard == 0)
-    #expect(leadVsProduct.cosine == 0)
   }
 
-  @Test("role pairs with a role below the minimum number of postings get no similarity, with a note")
-  func similaritySmallSample() throws {
-    let result = HandCorpus().run()  // minimumPostings 3: technical lead and engineering manager have 1
-    let leadVsManager = try #require(
-      result.similarities.first { Set([$0.roleA, $0.roleB]) == [.technicalLead, .engineeringManager] })
-    #expect(leadVsManager.cosine == nil && leadVsManager.jaccard == nil)
-    #expect(leadVsManager.note.contains("too few postings"))
-    let projectVsProduct = try #require(
-      result.similarities.first { Set([$0.roleA, $0.roleB]) == [.technicalProjectManager, .productManager] })
-    #expect(projectVsProduct.cosine != nil && projectVsProduct.note.isEmpty)
+  @Test("weighted AUC: pairs weighted, ties half")
+  func weightedAUCByHand() {
+    #expect(OverlapMetrics.weightedAUC(positives: [(2, 1), (1, 1)], negatives: [(0, 1), (1, 1)]) == 0.875)
+    #expect(OverlapMetrics.weightedAUC(positives: [(2, 0.5), (0, 0.5)], negatives: [(1, 1)]) == 0.5)
+    #expect(OverlapMetrics.weightedAUC(positives: [], negatives: [(1, 1)]) == 0.5)
   }
 
-  @Test("the shared core lists terms common in both roles without a significant z, most common first")
-  func sharedCore() {
-    let result = HandCorpus().run()
-    let core = result.sharedCore()
-    // Only "delivery" and "roadmap" occur in both roles of the pair, and neither is significant
-    // on six postings; roadmap is in 2/3 of A and 3/3 of B, delivery in 3/3 of A and 1/3 of B.
-    #expect(core.map(\.term) == ["roadmap", "delivery"])
-    #expect(core.allSatisfy { abs($0.z) < 1.96 && $0.documentsA > 0 && $0.documentsB > 0 })
-  }
-
-  @Test("statistics are reported for every role with postings")
-  func statisticsPerRole() {
-    let result = HandCorpus().run()
-    #expect(result.postings(.technicalProjectManager) == 3)
-    #expect(result.postings(.productManager) == 3)
-    #expect(result.postings(.technicalLead) == 1)
-    #expect(result.postings(.deliveryManager) == 0)
+  @Test("the Wilson interval matches published values and never has zero width")
+  func wilsonValues() {
+    let zero = OverlapMetrics.wilson(successes: 0, n: 5)
+    #expect(abs(zero.low) < 1e-12 && abs(zero.high - 0.4345) < 1e-4)
+    let half = OverlapMetrics.wilson(successes: 5, n: 10)
+    #expect(abs(half.low - 0.2366) < 1e-4 && abs(half.high - 0.7634) < 1e-4)
   }
 }

@@ -42,20 +42,31 @@ private func sampleReport() throws -> AnalysisReport {
   statistics[.technicalProjectManager, default: RoleStatistics()].postings = 6
   statistics[.productManager, default: RoleStatistics()].postings = 7
   let overlap = OverlapResult(
-    options: options, statistics: statistics,
+    options: options, statistics: statistics, clusters: [.technicalProjectManager: 6, .productManager: 5],
     figures: [
       OverlapFigure(metric: "jaccard_top_terms", value: 0.25, ciLow: 0.1, ciHigh: 0.40004, note: "top 5 terms by count"),
       OverlapFigure(metric: "weighted_jaccard", value: 1.0 / 3.0, ciLow: nil, ciHigh: nil, note: ""),
-      OverlapFigure(metric: "share_a_scoring_as_b", value: nil, ciLow: nil, ciHigh: nil, note: "too few, see docs"),
+      OverlapFigure(metric: "overlap_index", value: 0.75, ciLow: 0.5, ciHigh: 0.9, pValue: 0.001, note: "size-free"),
+      OverlapFigure(metric: "share_a_reads_as_b", value: nil, ciLow: nil, ciHigh: nil, note: "too few, see docs"),
     ],
     terms: [
-      TermContrast(term: "delivery", countA: 9, countB: 1, documentsA: 5, documentsB: 1, logOdds: 1.2, z: 2.5),
-      TermContrast(term: "jira", countA: 2, countB: 2, documentsA: 2, documentsB: 2, logOdds: 0.1, z: 1.96),
-      TermContrast(term: "-ops", countA: 1, countB: 1, documentsA: 1, documentsB: 1, logOdds: -0.00001, z: -0.00001),
-      TermContrast(term: "roadmap", countA: 1, countB: 8, documentsA: 1, documentsB: 6, logOdds: -1.5, z: -1.96),
+      TermContrast(
+        term: "delivery", countA: 9, countB: 1, documentsA: 5, documentsB: 1, clustersA: 5, clustersB: 1, logOdds: 1.2,
+        z: 2.5, pValue: 0.001, qValue: 0.004),
+      TermContrast(
+        term: "jira", countA: 2, countB: 2, documentsA: 2, documentsB: 2, clustersA: 2, clustersB: 2, logOdds: 0.1,
+        z: 1.96, pValue: 0.6, qValue: 0.8),
+      TermContrast(
+        term: "-ops", countA: 1, countB: 1, documentsA: 1, documentsB: 1, clustersA: 1, clustersB: 1,
+        logOdds: -0.00001, z: -0.00001, pValue: 1, qValue: 1),
+      TermContrast(
+        term: "roadmap", countA: 1, countB: 8, documentsA: 1, documentsB: 6, clustersA: 1, clustersB: 5, logOdds: -1.5,
+        z: -1.96, pValue: 0.01, qValue: 0.02),
     ],
     similarities: [
-      RoleSimilarity(roleA: .technicalProjectManager, roleB: .productManager, cosine: 0.8125, jaccard: 0.5, note: "")
+      RoleSimilarity(
+        roleA: .technicalProjectManager, roleB: .productManager, clustersA: 6, clustersB: 5, overlapIndex: 0.75,
+        cosine: 0.8125, jaccard: 0.5, note: "")
     ])
   return AnalysisReport(
     records: records,
@@ -78,23 +89,24 @@ struct ReportWriterTests {
   @Test("overlap.csv has one row per figure, empty cells for missing values")
   func overlapCSV() throws {
     let expected = """
-      role_a,role_b,metric,value,ci_low,ci_high,n_a,n_b,note
-      technical-project-manager,product-manager,jaccard_top_terms,0.2500,0.1000,0.4000,6,7,top 5 terms by count
-      technical-project-manager,product-manager,weighted_jaccard,0.3333,,,6,7,
-      technical-project-manager,product-manager,share_a_scoring_as_b,,,,6,7,"too few, see docs"
+      role_a,role_b,metric,value,ci_low,ci_high,p_value,n_a,n_b,clusters_a,clusters_b,note
+      technical-project-manager,product-manager,jaccard_top_terms,0.2500,0.1000,0.4000,,6,7,6,5,top 5 terms by count
+      technical-project-manager,product-manager,weighted_jaccard,0.3333,,,,6,7,6,5,
+      technical-project-manager,product-manager,overlap_index,0.7500,0.5000,0.9000,0.0010,6,7,6,5,size-free
+      technical-project-manager,product-manager,share_a_reads_as_b,,,,,6,7,6,5,"too few, see docs"
 
       """
     #expect(ReportWriter().overlapCSV(try sampleReport()) == expected)
   }
 
-  @Test("terms.csv marks terms with |z| ≥ 1.96 as typical of a side, the rest as shared")
+  @Test("terms.csv marks terms with q < 0.05 as typical of the side their z points to, the rest as shared")
   func termsCSV() throws {
     let expected = """
-      term,count_a,count_b,docs_a,docs_b,log_odds,log_odds_z,side
-      delivery,9,1,5,1,1.2000,2.5000,technical-project-manager
-      jira,2,2,2,2,0.1000,1.9600,technical-project-manager
-      '-ops,1,1,1,1,0.0000,0.0000,shared
-      roadmap,1,8,1,6,-1.5000,-1.9600,product-manager
+      term,count_a,count_b,docs_a,docs_b,clusters_a,clusters_b,log_odds,log_odds_z,p_value,q_value,side
+      delivery,9,1,5,1,5,1,1.2000,2.5000,0.0010,0.0040,technical-project-manager
+      jira,2,2,2,2,2,2,0.1000,1.9600,0.6000,0.8000,shared
+      '-ops,1,1,1,1,1,1,0.0000,0.0000,1.0000,1.0000,shared
+      roadmap,1,8,1,6,1,5,-1.5000,-1.9600,0.0100,0.0200,product-manager
 
       """
     #expect(ReportWriter().termsCSV(try sampleReport()) == expected)
@@ -103,8 +115,8 @@ struct ReportWriterTests {
   @Test("role_similarity.csv has one row per pair with the pair's posting counts")
   func similarityCSV() throws {
     let expected = """
-      role_a,role_b,n_a,n_b,cosine,jaccard,note
-      technical-project-manager,product-manager,6,7,0.8125,0.5000,
+      role_a,role_b,n_a,n_b,clusters_a,clusters_b,overlap_index,cosine_raw,jaccard_raw,note
+      technical-project-manager,product-manager,6,7,6,5,0.7500,0.8125,0.5000,
 
       """
     #expect(ReportWriter().similarityCSV(try sampleReport()) == expected)
@@ -124,7 +136,7 @@ struct ReportWriterTests {
     #expect(
       header
         == ["id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up", "needs_review"]
-        + Role.ids.map { "score_\($0)" } + ["duplicate_of", "warnings"])
+        + Role.ids.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"])
   }
 
   @Test("postings.csv neutralises a title that looks like a formula and quotes commas")
@@ -132,11 +144,11 @@ struct ReportWriterTests {
     let lines = try ReportWriter().postingsCSV(try sampleReport()).split(separator: "\n").map(String.init)
     try #require(lines.count == 3)
     #expect(lines[1].hasPrefix("jobs/tpm.html,in/jobs/tpm.html,,html,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Acme, Inc.\",,"))
-    #expect(lines[1].hasSuffix(",,encoding fell back; no date"))
+    #expect(lines[1].hasSuffix(",,jobs/tpm.html,encoding fell back; no date"))
     #expect(lines[2].hasPrefix("data.csv#2,in/data.csv,2,csv,Product Manager,,Zürich,product-manager,0.4000,other,yes,"))
-    #expect(lines[2].hasSuffix(",jobs/tpm.html,"))
-    // 11 fixed columns, one score per role, duplicate_of and warnings.
-    #expect(lines[2].split(separator: ",", omittingEmptySubsequences: false).count == 11 + Role.allCases.count + 2)
+    #expect(lines[2].hasSuffix(",jobs/tpm.html,data.csv#2,"))
+    // 11 fixed columns, one score per role, duplicate_of, cluster and warnings.
+    #expect(lines[2].split(separator: ",", omittingEmptySubsequences: false).count == 11 + Role.allCases.count + 3)
   }
 
   @Test("summary.json is valid JSON with the documented keys in a fixed order")
