@@ -174,7 +174,8 @@ extension OverlapAnalysis {
     let repeats = max(options.crossValidationRepeats, 1)
     let seed = options.seed
     let postingCount = space.postingUnit.count
-    var cv = CrossValidation(space: space, folds: folds)
+    let grams = CrossValidation.grams(space)
+    var cv = CrossValidation(space: space, folds: folds, grams: grams)
     var meanScores = [Double](repeating: 0, count: postingCount)
     for repeatIndex in 0..<repeats {
       var generator = Self.generator(seed: seed, stream: Stream.folds.rawValue, replicate: repeatIndex)
@@ -201,12 +202,12 @@ extension OverlapAnalysis {
     var pValue: Double?
     if options.permutations > 0 {
       let all = a + b
-      let exceed = Self.parallelMap(options.permutations, jobs: options.jobs) { permutation -> Bool in
+      let exceed = Self.parallelMap(options.permutations, jobs: options.jobs, state: { CrossValidation(space: space, folds: folds, grams: grams) }) {
+        cv, permutation -> Bool in
         var generator = Self.generator(seed: seed, stream: Stream.aucPermutation.rawValue, replicate: permutation)
         let drawn = Self.sample(all, count: a.count, using: &generator)
         var isB = [Bool](repeating: true, count: space.unitCount)
         for unit in drawn { isB[unit] = false }
-        var cv = CrossValidation(space: space, folds: folds)
         let scores = cv.scores(isB: isB, using: &generator)
         var weighted = ([(Double, Double)](), [(Double, Double)]())
         for (posting, unit) in space.postingUnit.enumerated() {
@@ -223,22 +224,72 @@ extension OverlapAnalysis {
         "body only, every role's title phrases masked; \(folds)-fold stratified cross-validation of whole clusters, \(repeats) repeats; clusters weigh one each; 0.5 = indistinguishable")
   }
 
-  /// Cross-validated nearest-centroid scores over dense fold sums.
+  /// Cross-validated nearest-centroid scores, from per-fold sums over the positions the units
+  /// use (dense buffers, of which only the touched positions are read and cleared).
   struct CrossValidation {
     let space: UnitSpace
     let folds: Int
-    /// Per role (A, B) and fold: the sums of that fold's units, `dimension` apart.
+    /// Per role (A, B) and fold: the sums of that fold's units, `dimension` apart; and the sums
+    /// over every fold. Zero outside a call.
     var foldSums: [[Double]]
+    var totals: [[Double]]
+    /// The positions each fold's units use, each once (`seen` marks them).
+    var touched: [[Int]]
+    var seen: [Int]
+    var seenAny: [Int]
+    var stamp = 0
+    /// Dot products of every posting with every unit (posting-major) and of every unit with
+    /// every unit, when both fit in `gramLimit` entries: a call then costs O(P·U + U²) instead
+    /// of touching every entry.
+    let postingGram: [Double]
+    let unitGram: [Double]
+    static let gramLimit = 4_000_000
 
-    init(space: UnitSpace, folds: Int) {
+    /// The Gram matrices of `space`, or empty ones when they would be too large.
+    static func grams(_ space: UnitSpace, limit: Int = gramLimit) -> (posting: [Double], unit: [Double]) {
+      let (p, u) = (space.postingUnit.count, space.unitCount)
+      guard p * u + u * u <= limit, u > 0 else { return ([], []) }
+      var postingGram = [Double](repeating: 0, count: p * u)
+      var unitGram = [Double](repeating: 0, count: u * u)
+      var dense = [Double](repeating: 0, count: space.dimension)
+      for v in 0..<u {
+        for entry in space.starts[v]..<space.starts[v + 1] { dense[Int(space.positions[entry])] = space.weights[entry] }
+        for posting in 0..<p {
+          var dot = 0.0
+          for entry in space.postingStarts[posting]..<space.postingStarts[posting + 1] {
+            dot += space.postingWeights[entry] * dense[Int(space.postingPositions[entry])]
+          }
+          postingGram[posting * u + v] = dot
+        }
+        for w in 0..<u {
+          var dot = 0.0
+          for entry in space.starts[w]..<space.starts[w + 1] { dot += space.weights[entry] * dense[Int(space.positions[entry])] }
+          unitGram[v * u + w] = dot
+        }
+        for entry in space.starts[v]..<space.starts[v + 1] { dense[Int(space.positions[entry])] = 0 }
+      }
+      return (postingGram, unitGram)
+    }
+
+    init(space: UnitSpace, folds: Int, grams: (posting: [Double], unit: [Double])) {
       self.space = space
       self.folds = folds
-      foldSums = [[Double]](repeating: [Double](repeating: 0, count: space.dimension * folds), count: 2)
+      postingGram = grams.posting
+      unitGram = grams.unit
+      // With the Gram matrices no dense buffer is read.
+      let dense = grams.posting.isEmpty ? space.dimension : 0
+      foldSums = [[Double]](repeating: [Double](repeating: 0, count: dense * folds), count: 2)
+      totals = [[Double]](repeating: [Double](repeating: 0, count: dense), count: 2)
+      touched = [[Int]](repeating: [], count: folds)
+      seen = [Int](repeating: -1, count: dense * folds)
+      seenAny = [Int](repeating: -1, count: dense)
     }
 
     /// The held-out score of every posting of the space (cos to A's training centroid − cos to
     /// B's), with `isB` as the units' roles and folds of whole units assigned at random within
     /// each role.
+    ///
+    /// - Complexity: O(e) for the e entries of the units and postings, not O(folds · dimension).
     mutating func scores(isB: [Bool], using generator: inout SeededGenerator) -> [Double] {
       let d = space.dimension
       let units = space.unitCount
@@ -254,26 +305,39 @@ extension OverlapAnalysis {
           next += 1
         }
       }
-      for side in 0..<2 { for index in foldSums[side].indices { foldSums[side][index] = 0 } }
-      var totals = [[Double]](repeating: [Double](repeating: 0, count: d), count: 2)
+      if !postingGram.isEmpty { return gramScores(isB: isB, fold: fold) }
+      stamp += 1
+      for f in 0..<folds { touched[f].removeAll(keepingCapacity: true) }
       for unit in 0..<units {
         let side = isB[unit] ? 1 : 0
+        let f = fold[unit]
         for entry in space.starts[unit]..<space.starts[unit + 1] {
           let position = Int(space.positions[entry])
-          foldSums[side][fold[unit] * d + position] += space.weights[entry]
+          foldSums[side][f * d + position] += space.weights[entry]
           totals[side][position] += space.weights[entry]
+          if seen[f * d + position] != stamp {
+            seen[f * d + position] = stamp
+            touched[f].append(position)
+          }
         }
       }
-      // Training centroids' norms, per role and fold (sums over the other folds).
+      // |total − fold|² = |total|² − Σ_touched (2·total·fold − fold²), per role and fold.
+      var squares = [0.0, 0.0]
+      for f in 0..<folds {
+        for position in touched[f] where seenAny[position] != stamp {
+          seenAny[position] = stamp
+          for side in 0..<2 { squares[side] += totals[side][position] * totals[side][position] }
+        }
+      }
       var norms = [[Double]](repeating: [Double](repeating: 0, count: folds), count: 2)
       for side in 0..<2 {
         for f in 0..<folds {
-          var square = 0.0
-          for position in 0..<d {
-            let training = totals[side][position] - foldSums[side][f * d + position]
-            square += training * training
+          var square = squares[side]
+          for position in touched[f] {
+            let part = foldSums[side][f * d + position]
+            square -= 2 * totals[side][position] * part - part * part
           }
-          norms[side][f] = square.squareRoot()
+          norms[side][f] = max(square, 0).squareRoot()
         }
       }
       // A posting's TF-IDF vector has unit length, so its cosine to a centroid is its dot
@@ -290,6 +354,55 @@ extension OverlapAnalysis {
         }
         let cosA = norms[0][f] > 0 ? dots.0 / norms[0][f] : 0
         let cosB = norms[1][f] > 0 ? dots.1 / norms[1][f] : 0
+        scores[posting] = cosA - cosB
+      }
+      // Clear what this call wrote.
+      for f in 0..<folds {
+        for position in touched[f] {
+          for side in 0..<2 {
+            foldSums[side][f * d + position] = 0
+            totals[side][position] = 0
+          }
+        }
+      }
+      return scores
+    }
+
+    /// `scores(isB:using:)` from the Gram matrices, the folds already dealt.
+    private func gramScores(isB: [Bool], fold: [Int]) -> [Double] {
+      let u = space.unitCount
+      // Per role and pair of folds: Σ u_v·u_w over v in the first fold, w in the second.
+      var blocks = [Double](repeating: 0, count: 2 * folds * folds)
+      for v in 0..<u {
+        let side = isB[v] ? 1 : 0
+        for w in 0..<u where isB[w] == isB[v] {
+          blocks[(side * folds + fold[v]) * folds + fold[w]] += unitGram[v * u + w]
+        }
+      }
+      var norms = [Double](repeating: 0, count: 2 * folds)
+      for side in 0..<2 {
+        for f in 0..<folds {
+          var square = 0.0
+          for g in 0..<folds where g != f {
+            for h in 0..<folds where h != f { square += blocks[(side * folds + g) * folds + h] }
+          }
+          norms[side * folds + f] = max(square, 0).squareRoot()
+        }
+      }
+      var scores = [Double](repeating: 0, count: space.postingUnit.count)
+      var sums = [Double](repeating: 0, count: 2 * folds)
+      for (posting, unit) in space.postingUnit.enumerated() {
+        for index in sums.indices { sums[index] = 0 }
+        let row = posting * u
+        for v in 0..<u { sums[(isB[v] ? folds : 0) + fold[v]] += postingGram[row + v] }
+        let f = fold[unit]
+        var dots = (0.0, 0.0)
+        for g in 0..<folds where g != f {
+          dots.0 += sums[g]
+          dots.1 += sums[folds + g]
+        }
+        let cosA = norms[f] > 0 ? dots.0 / norms[f] : 0
+        let cosB = norms[folds + f] > 0 ? dots.1 / norms[folds + f] : 0
         scores[posting] = cosA - cosB
       }
       return scores

@@ -218,6 +218,21 @@ public struct OverlapAnalysis: Sendable {
       OverlapMetrics.idf(documentFrequency: $0, documents: n)
     }
     var roles = RoleSums(vocabularySize: vocabulary.count, statistics: statistics)
+    let space = try pairSpace(accumulator, vocabulary: vocabulary, roles: &roles, idf: idf)
+    let clusters = Dictionary(uniqueKeysWithValues: roles.present.map { ($0, roles.units[$0.index]) })
+    let figures = pairFigures(space)
+    let terms = contrasts(space: space, statistics: statistics, vocabulary: vocabulary)
+    let similarities = roles.similarities(topK: options.topK, minimumClusters: options.minimumClusters)
+    return OverlapResult(
+      options: options, statistics: statistics, clusters: clusters, figures: figures, terms: terms,
+      similarities: similarities)
+  }
+
+  /// Reads the accumulator's postings back once, in input order, into their units: the pair's
+  /// units (returned) and every role's sums (`roles`).
+  func pairSpace(
+    _ accumulator: OverlapAccumulator, vocabulary: Vocabulary, roles: inout RoleSums, idf: [Double]
+  ) throws -> UnitSpace {
     var pair = UnitSpace.Builder(roleA: UInt8(options.roleA.index), roleB: UInt8(options.roleB.index))
     var units = UnitCollector(sizes: accumulator.unitSizes)
     try accumulator.store.forEach { posting in
@@ -228,14 +243,16 @@ public struct OverlapAnalysis: Sendable {
       roles.add(unit)
       pair.add(unit)
     }
-    let space = pair.build(vocabulary: vocabulary, skillCount: skillCount)
-    let clusters = Dictionary(uniqueKeysWithValues: roles.present.map { ($0, roles.units[$0.index]) })
-    let figures = pairFigures(space)
-    let terms = contrasts(space: space, statistics: statistics, vocabulary: vocabulary)
-    let similarities = roles.similarities(topK: options.topK, minimumClusters: options.minimumClusters)
-    return OverlapResult(
-      options: options, statistics: statistics, clusters: clusters, figures: figures, terms: terms,
-      similarities: similarities)
+    return pair.build(vocabulary: vocabulary, skillCount: skillCount)
+  }
+
+  /// The pair's units alone (tests).
+  func pairSpace(_ accumulator: OverlapAccumulator, vocabulary: Vocabulary) throws -> UnitSpace {
+    var roles = RoleSums(vocabularySize: vocabulary.count, statistics: accumulator.statistics)
+    let idf = accumulator.documentFrequencies(vocabulary: vocabulary).map {
+      OverlapMetrics.idf(documentFrequency: $0, documents: accumulator.count)
+    }
+    return try pairSpace(accumulator, vocabulary: vocabulary, roles: &roles, idf: idf)
   }
 
   /// The random stream `replicate` of the stream family `stream` (bootstrap, permutations,
@@ -247,19 +264,32 @@ public struct OverlapAnalysis: Sendable {
     return SeededGenerator(seed: mixer.next())
   }
 
-  /// `body(worker, index)` for every index in `0..<count`, on up to `jobs` threads; results in
-  /// index order.
+  /// `body(index)` for every index in `0..<count`, on up to `jobs` threads; results in index
+  /// order.
   static func parallelMap<T>(_ count: Int, jobs: Int, _ body: (Int) -> T) -> [T] {
+    parallelMap(count, jobs: jobs, state: { () }, { (_: inout Void, index: Int) in body(index) })
+  }
+
+  /// `body(&state, index)` for every index in `0..<count`, on up to `jobs` threads, each thread
+  /// with its own `state` (buffers reused between indices); results in index order, and the
+  /// same whatever `jobs` is as long as `body`'s result does not depend on the state's history.
+  static func parallelMap<T, State>(
+    _ count: Int, jobs: Int, state makeState: () -> State, _ body: (inout State, Int) -> T
+  ) -> [T] {
     guard count > 0 else { return [] }
     var results = [T?](repeating: nil, count: count)
     let workers = max(1, min(jobs, count))
-    withoutActuallyEscaping(body) { body in
-      results.withUnsafeMutableBufferPointer { buffer in
-        // Each slot is written by exactly one worker.
-        nonisolated(unsafe) let slots = buffer
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-          for index in stride(from: worker, to: count, by: workers) { slots[index] = body(index) }
+    withoutActuallyEscaping(makeState) { makeState in
+      withoutActuallyEscaping(body) { body in
+        results.withUnsafeMutableBufferPointer { buffer in
+          // Each slot is written by exactly one worker.
+          nonisolated(unsafe) let slots = buffer
+          nonisolated(unsafe) let body = body
+          nonisolated(unsafe) let makeState = makeState
+          DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var state = makeState()
+            for index in stride(from: worker, to: count, by: workers) { slots[index] = body(&state, index) }
+          }
         }
       }
     }

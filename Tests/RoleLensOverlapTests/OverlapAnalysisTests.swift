@@ -337,4 +337,24 @@ struct OverlapAnalysisTests {
     let half = OverlapMetrics.wilson(successes: 5, n: 10)
     #expect(abs(half.low - 0.2366) < 1e-4 && abs(half.high - 0.7634) < 1e-4)
   }
+
+  @Test("cross-validation scores from the Gram matrices equal those from the fold sums")
+  func gramAndDirectScoresAgree() throws {
+    let corpus = Corpus.generated(countA: 14, countB: 11, termsA: shared + onlyA, termsB: shared + onlyB, seed: 8)
+    var accumulator = OverlapAccumulator(spillDirectory: nil)
+    for document in corpus.documents { accumulator.add(document) }
+    let analysis = OverlapAnalysis(options: options(), skillCount: 3)
+    let space = try analysis.pairSpace(accumulator, vocabulary: corpus.vocabulary)
+    var gram = OverlapAnalysis.CrossValidation(space: space, folds: 5, grams: OverlapAnalysis.CrossValidation.grams(space))
+    var direct = OverlapAnalysis.CrossValidation(
+      space: space, folds: 5, grams: OverlapAnalysis.CrossValidation.grams(space, limit: 0))
+    #expect(!gram.postingGram.isEmpty && direct.postingGram.isEmpty)
+    for round in 0..<3 {
+      var g1 = SeededGenerator(seed: UInt64(round))
+      var g2 = SeededGenerator(seed: UInt64(round))
+      let x = gram.scores(isB: space.isB, using: &g1)
+      let y = direct.scores(isB: space.isB, using: &g2)
+      #expect(x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+  }
 }
