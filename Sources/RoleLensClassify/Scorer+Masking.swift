@@ -4,8 +4,8 @@ extension Scorer {
   // MARK: - Role names in bodies
 
   /// `tokens` without the words of any role's title pattern ("technical project manager",
-  /// "product manager", "lead * engineer"; `other`'s generic patterns such as "engineer" are
-  /// kept): a body that names its own role would otherwise tell the overlap statistics the
+  /// "product manager", "tpm"; patterns with a wildcard such as "lead * engineer" and `other`'s
+  /// generic patterns such as "engineer" are kept): a body that names its own role would otherwise tell the overlap statistics the
   /// title. The token after a removed run starts after a break, so no bigram spans the gap.
   ///
   /// - Complexity: O(n · p) for n tokens and the few patterns p sharing a token's first word.

@@ -51,7 +51,9 @@ public struct Scorer: Sendable {
     longestAcronym = lexicon.acronyms.keys.map(\.utf8.count).max() ?? 0
     var patterns: [String: [[[String]]]] = [:]
     for entry in lexicon.roles where entry.role != .other {
-      for pattern in entry.titles {
+      // Patterns with a wildcard ("lead * engineer") describe titles loosely; in a body their
+      // words are ordinary content, so they stay.
+      for pattern in entry.titles where pattern.segments.count == 1 {
         guard let first = pattern.segments.first?.first else { continue }
         patterns[first, default: []].append(pattern.segments)
       }
@@ -64,6 +66,15 @@ public struct Scorer: Sendable {
   /// - Parameter explain: Whether to fill `Classification.evidence`.
   /// - Complexity: O(n) in the number of tokens (times the few phrases sharing a first token).
   public func classify(_ posting: TokenizedPosting, explain: Bool = false) -> Classification {
+    classify(posting, explain: explain, readingBody: false).classification
+  }
+
+  /// Classifies a tokenised posting and, with `readingBody`, also reads its body alone: the top
+  /// role `classify` would give the posting without its title, at the cost of one more body
+  /// pass only when the title changes how an acronym reads.
+  public func classify(_ posting: TokenizedPosting, explain: Bool = false, readingBody: Bool)
+    -> (classification: Classification, bodyRole: Role?)
+  {
     let roleCount = Role.allCases.count
     let scoring = lexicon.scoring
     var evidence: [Evidence] = []
@@ -88,56 +99,10 @@ public struct Scorer: Sendable {
     }
 
     // Body.
-    var counts: [PhraseTable.Owner: Double] = [:]
-    var kindsSeen: [PhraseTable.Owner: SectionKind] = [:]
-    var skillHits = Set<Int>()
-    var length = 0
-    for (kind, tokens) in sections {
-      let sectionWeight = lexicon.sectionWeights[kind] ?? 0
-      guard sectionWeight > 0 else { continue }
-      length += tokens.count
-      table.matches(in: tokens) { entry in
-        for owner in entry.owners {
-          if case .skill(let index) = owner {
-            skillHits.insert(index)
-          } else {
-            counts[owner, default: 0] += sectionWeight
-            if kindsSeen[owner] == nil { kindsSeen[owner] = kind }
-          }
-        }
-      }
-    }
-    let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * Double(length) / scoring.averageLength)
-    var raw = [Double](repeating: 0, count: roleCount)
-    // Summed in a fixed order: dictionary order varies between runs, and floating-point sums
-    // depend on order.
-    for (owner, count) in counts.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
-      let saturated = count * (scoring.bm25K1 + 1) / (count + lengthFactor)
-      switch owner {
-      case .role(let role, let phrase):
-        let weight = lexicon.roles[role].phrases[phrase].weight
-        raw[role] += weight * saturated
-        if explain {
-          evidence.append(
-            Evidence(
-              role: Role.allCases[role], source: .body(kindsSeen[owner] ?? .general),
-              phrase: lexicon.roles[role].phrases[phrase].text, count: count, weight: weight,
-              contribution: weight * saturated))
-        }
-      case .negative(let role, let phrase):
-        let weight = lexicon.roles[role].negative[phrase].weight
-        raw[role] -= weight * saturated
-        if explain {
-          evidence.append(
-            Evidence(
-              role: Role.allCases[role], source: .negative(kindsSeen[owner] ?? .general),
-              phrase: lexicon.roles[role].negative[phrase].text, count: count, weight: weight,
-              contribution: -weight * saturated))
-        }
-      case .skill:
-        break
-      }
-    }
+    let body = bodyEvidence(sections, explain: explain)
+    evidence += body.evidence
+    let raw = body.raw
+    let skillHits = body.skills
 
     var scores = [Double](repeating: 0, count: roleCount)
     for role in Role.allCases {
@@ -145,7 +110,91 @@ public struct Scorer: Sendable {
       let body = scoring.bodyMax * evidence / (evidence + scoring.bodyHalf)
       scores[role.index] = role == .other ? scoring.threshold + titleScores[role.index] : titleScores[role.index] + body
     }
-    return decide(scores: scores, skills: skillHits.sorted(), readings: readings, evidence: evidence)
+    let classification = decide(scores: scores, skills: skillHits.sorted(), readings: readings, evidence: evidence)
+    return (classification, readingBody ? bodyRole(posting, readings: readings, raw: raw) : nil)
+  }
+
+  /// Body evidence of tokenized sections: each role's raw (unsquashed) evidence, the skills
+  /// mentioned and, when `explain`, the phrases behind it.
+  func bodyEvidence(_ sections: [(SectionKind, [Token])], explain: Bool) -> (raw: [Double], skills: Set<Int>, evidence: [Evidence]) {
+    let roleCount = Role.allCases.count
+    let scoring = lexicon.scoring
+    var evidence: [Evidence] = []
+      var counts: [PhraseTable.Owner: Double] = [:]
+      var kindsSeen: [PhraseTable.Owner: SectionKind] = [:]
+      var skillHits = Set<Int>()
+      var length = 0
+      for (kind, tokens) in sections {
+        let sectionWeight = lexicon.sectionWeights[kind] ?? 0
+        guard sectionWeight > 0 else { continue }
+        length += tokens.count
+        table.matches(in: tokens) { entry in
+          for owner in entry.owners {
+            if case .skill(let index) = owner {
+              skillHits.insert(index)
+            } else {
+              counts[owner, default: 0] += sectionWeight
+              if kindsSeen[owner] == nil { kindsSeen[owner] = kind }
+            }
+          }
+        }
+      }
+      let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * Double(length) / scoring.averageLength)
+      var raw = [Double](repeating: 0, count: roleCount)
+      // Summed in a fixed order: dictionary order varies between runs, and floating-point sums
+      // depend on order.
+      for (owner, count) in counts.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
+        let saturated = count * (scoring.bm25K1 + 1) / (count + lengthFactor)
+        switch owner {
+        case .role(let role, let phrase):
+          let weight = lexicon.roles[role].phrases[phrase].weight
+          raw[role] += weight * saturated
+          if explain {
+            evidence.append(
+              Evidence(
+                role: Role.allCases[role], source: .body(kindsSeen[owner] ?? .general),
+                phrase: lexicon.roles[role].phrases[phrase].text, count: count, weight: weight,
+                contribution: weight * saturated))
+          }
+        case .negative(let role, let phrase):
+          let weight = lexicon.roles[role].negative[phrase].weight
+          raw[role] -= weight * saturated
+          if explain {
+            evidence.append(
+              Evidence(
+                role: Role.allCases[role], source: .negative(kindsSeen[owner] ?? .general),
+                phrase: lexicon.roles[role].negative[phrase].text, count: count, weight: weight,
+                contribution: -weight * saturated))
+          }
+        case .skill:
+          break
+        }
+      }
+    return (raw, skillHits, evidence)
+  }
+
+  /// The top role of the body alone (title hidden), as `classify` of the posting without its
+  /// title would give, reusing `raw` when the acronyms read the same without the title.
+  func bodyRole(_ posting: TokenizedPosting, readings: [String: [String]], raw: [Double]) -> Role {
+    let bodyReadings = posting.title.isEmpty ? readings : resolveAcronyms(TokenizedPosting(title: [], sections: posting.sections))
+    var evidence = raw
+    if bodyReadings != readings {
+      let sections = posting.sections.map { ($0.kind, expand($0.tokens, readings: bodyReadings, minimumLength: 3)) }
+      evidence = bodyEvidence(sections, explain: false).raw
+    }
+    let scoring = lexicon.scoring
+    var best = Role.allCases[0]
+    var bestScore = -Double.infinity
+    for role in Role.allCases {
+      let positive = max(evidence[role.index], 0)
+      let score = role == .other ? scoring.threshold : scoring.bodyMax * positive / (positive + scoring.bodyHalf)
+      // Ties go to the role listed first, as in `decide`.
+      if score > bestScore {
+        best = role
+        bestScore = score
+      }
+    }
+    return best
   }
 
   /// Turns scores into the top role, runner-up, confidences and review flag.

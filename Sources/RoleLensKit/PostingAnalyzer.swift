@@ -41,8 +41,8 @@ struct PostingAnalyzer: Sendable {
   /// - Complexity: O(n) in the posting's tokens.
   func analyze(_ posting: Posting, explain: Bool = false) -> AnalyzedPosting {
     let tokenized = TokenizedPosting(posting, tokenizer: tokenizer, includeTitle: !bodyOnly)
-    let classification = scorer.classify(tokenized, explain: explain)
-    let bodyRole = bodyOnly ? classification.role : scorer.bodyReading(tokenized)
+    let (classification, bodyReading) = scorer.classify(tokenized, explain: explain, readingBody: !bodyOnly)
+    let bodyRole = bodyReading ?? classification.role
     var counts: [String: Int] = [:]
     var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
     func mix(_ text: String) {

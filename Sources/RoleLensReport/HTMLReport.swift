@@ -70,19 +70,36 @@ struct HTMLReport {
 
   func figuresSection() -> String {
     var rows = ""
+    // Notes are listed once below the table (several metrics share one), so the table fits a
+    // phone's width.
+    var notes: [(note: String, metrics: [String])] = []
     for figure in overlap.figures {
       let value = figure.value.map(number) ?? "–"
       let low = figure.ciLow.map(number) ?? ""
       let high = figure.ciHigh.map(number) ?? ""
       let p = figure.pValue.map(number) ?? ""
-      rows += "<tr><td>\(escape(figure.metric))</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"num\">\(p)</td><td class=\"note\">\(escape(figure.note))</td></tr>\n"
+      var mark = ""
+      if !figure.note.isEmpty {
+        if let index = notes.firstIndex(where: { $0.note == figure.note }) {
+          notes[index].metrics.append(figure.metric)
+          mark = "<sup>\(index + 1)</sup>"
+        } else {
+          notes.append((figure.note, [figure.metric]))
+          mark = "<sup>\(notes.count)</sup>"
+        }
+      }
+      rows += "<tr><td>\(escape(figure.metric))\(mark)</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"num\">\(p)</td></tr>\n"
     }
+    let list = notes.enumerated().map { "<li value=\"\($0.offset + 1)\">\(escape($0.element.note))</li>" }.joined(separator: "\n")
     let (kA, kB) = (overlap.clusterCount(roleA), overlap.clusterCount(roleB))
     return """
       <h2>Overlap figures</h2>
       <p class="note">\(overlap.postings(roleA)) \(escape(name(roleA))) postings in \(kA) clusters, \(overlap.postings(roleB)) \(escape(name(roleB))) postings in \(kB) clusters. A cluster (the same posting in substance: reposts, per-city copies) is the unit of every interval, test and cross-validation split.</p>
-      <div class="scroll"><table><tr><th>metric</th><th>value</th><th>95% CI low</th><th>95% CI high</th><th>p</th><th>note</th></tr>
+      <div class="scroll"><table><tr><th>metric</th><th>value</th><th>95% CI low</th><th>95% CI high</th><th>p</th></tr>
       \(rows)</table></div>
+      <ol class="note">
+      \(list)
+      </ol>
       <p class="note">Same numbers as overlap.csv. overlap_index is 1 when the two roles' postings are exchangeable and does not depend on sample size; separability AUC is 0.5 when the roles cannot be told apart; p-values are one-sided permutation tests of exchangeable roles. The descriptive figures are size-matched and have no interval.</p>
 
       """
@@ -95,7 +112,7 @@ struct HTMLReport {
     let terms = positive + negative.reversed()
     let core = "<p><b>Shared core</b> (common in both, not distinctive): \(overlap.sharedCore().map { escape($0.term) }.joined(separator: ", "))</p>"
     guard !terms.isEmpty else {
-      return "<h2>Distinctive terms</h2><p class=\"note\">No term is distinctive of either role at q &lt; \(number(overlap.options.termFalseDiscoveryRate)) (Fisher exact test over clusters, Benjamini-Hochberg).</p>\(core)\n"
+      return "<h2>Distinctive terms</h2><p class=\"note\">No term is distinctive of either role at q &lt; \(CSVWriter.format(overlap.options.termFalseDiscoveryRate, decimals: 2)) (Fisher exact test over clusters, Benjamini-Hochberg).</p>\(core)\n"
     }
     let maximum = max(terms.map { abs($0.z) }.max() ?? 1, 1e-9)
     let rowHeight = 18.0
@@ -127,7 +144,7 @@ struct HTMLReport {
     let height = Double(terms.count) * rowHeight + top + 10
     return """
       <h2>Distinctive terms</h2>
-      <p class="note">Terms whose share of clusters differs between the roles (Fisher exact test, Benjamini-Hochberg q &lt; \(number(overlap.options.termFalseDiscoveryRate))), drawn by their log-odds z-score with informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008; axis: z): <span style="color:#3b6fd4">more typical of \(escape(name(roleA)))</span> to the right, <span style="color:#d9822b">more typical of \(escape(name(roleB)))</span> to the left. All terms in terms.csv.</p>
+      <p class="note">Terms whose share of clusters differs between the roles (Fisher exact test, Benjamini-Hochberg q &lt; \(CSVWriter.format(overlap.options.termFalseDiscoveryRate, decimals: 2))), drawn by their log-odds z-score with informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008; axis: z): <span style="color:#3b6fd4">more typical of \(escape(name(roleA)))</span> to the right, <span style="color:#d9822b">more typical of \(escape(name(roleB)))</span> to the left. All terms in terms.csv.</p>
       \(core)
       <svg width="\(fixed(width))" height="\(fixed(height))" viewBox="0 0 \(fixed(width)) \(fixed(height))" role="img" aria-label="distinctive terms">
       <line x1="\(fixed(center))" y1="\(fixed(top - 4))" x2="\(fixed(center))" y2="\(fixed(height - 5))" stroke="#8a93a6"/>

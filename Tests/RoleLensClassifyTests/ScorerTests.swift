@@ -2,6 +2,7 @@ import Foundation
 import RoleLensIngest
 import RoleLensText
 import Testing
+import _RoleLensTestSupport
 
 @testable import RoleLensClassify
 
@@ -193,5 +194,39 @@ struct ScorerTests {
     let first = try Classify.classify(posting, explain: true)
     let second = try Classify.classify(posting, explain: true)
     #expect(first == second)
+  }
+}
+
+@Suite("Body-only reading")
+struct BodyReadingTests {
+  @Test("the body reading given with the classification equals classifying the posting without its title")
+  func bodyReadingMatchesTitleless() throws {
+    let scorer = Scorer(lexicon: try Lexicon.bundled())
+    let reader = PostingReader()
+    let walk = try InputWalker().walk([TestSupport.packageRoot.appendingPathComponent("Corpus").path])
+    var checked = 0
+    for file in walk.files {
+      for posting in reader.read(file).postings {
+        let tokenized = TokenizedPosting(posting)
+        let fast = scorer.classify(tokenized, readingBody: true)
+        #expect(fast.bodyRole == scorer.bodyReading(tokenized), "\(posting.path)")
+        #expect(fast.classification == scorer.classify(tokenized))
+        checked += 1
+      }
+    }
+    #expect(checked >= 50)
+  }
+
+  @Test("role names are masked out of bodies, and the next word starts after a break")
+  func maskingTitlePhrases() throws {
+    let scorer = Scorer(lexicon: try Lexicon.bundled())
+    let tokens = Tokenizer().tokens("As Technical Project Manager (TPM) you lead a backend engineer and own the roadmap")
+    let masked = scorer.maskingTitlePhrases(tokens).map(\.text)
+    #expect(!masked.contains("technical") && !masked.contains("project") && !masked.contains("tpm"))
+    #expect(masked.contains("roadmap") && masked.contains("as"))
+    // "lead * engineer" is a title pattern with a wildcard: in a body its words stay.
+    #expect(masked.contains("lead") && masked.contains("engineer"))
+    let after = scorer.maskingTitlePhrases(tokens).first { $0.text == "you" }
+    #expect(after?.breakBefore == true)
   }
 }
