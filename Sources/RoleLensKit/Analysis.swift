@@ -10,7 +10,7 @@ import RoleLensText
 /// Runs the whole pipeline: walk, read, extract, tokenize, classify, accumulate, measure overlap.
 public struct Analysis: Sendable {
   /// The tool's version, written into summary.json.
-  public static let version = "0.1.0"
+  public static let version = "0.2.0"
 
   public let options: AnalysisOptions
   public let lexicon: Lexicon
@@ -47,16 +47,23 @@ public struct Analysis: Sendable {
   /// are done, so only a posting's compact statistics outlive its processing: memory grows with
   /// the number of postings' term vectors, not with the size of their text.
   ///
-  /// - Parameter progress: Called with (files done, files total) as files finish, from worker
-  ///   threads, serially.
+  /// - Parameters:
+  ///   - progress: Called with (files done, files total) as files finish, from worker
+  ///     threads, serially.
+  ///   - onPosting: Called with every posting's result, in input order, serially (from a worker
+  ///     thread): the way to read per-posting results without reading `postings.csv` back.
   /// - Throws: `IngestError.inputNotFound` for a missing input path, `OverlapError` when the
   ///   overlap stage's temporary file cannot be written or read.
-  public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> AnalysisReport {
-    clib_set_mmap_threshold(Self.mmapThreshold)
-    var merger = Merger(includeDuplicates: options.includeDuplicates, scorer: scorer)
+  public func run(
+    progress: (@Sendable (Int, Int) -> Void)? = nil, onPosting: ((PostingResult) -> Void)? = nil
+  ) throws -> AnalysisReport {
+    let releasesMemory = options.memoryPolicy == .releaseToSystem
+    if releasesMemory { clib_set_mmap_threshold(Self.mmapThreshold) }
+    var merger = Merger(
+      includeDuplicates: options.includeDuplicates, scorer: scorer, releasesMemory: releasesMemory, onPosting: onPosting)
     let walk = try processInputs(progress: progress) { merger.add($0) }
     merger.releaseDuplicateIndex()
-    clib_release_free_memory()
+    if releasesMemory { clib_release_free_memory() }
     var skipped = walk.skipped + merger.skipped
     skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
     var overlapOptions = options.overlap
@@ -74,8 +81,7 @@ public struct Analysis: Sendable {
   /// Classifies every posting of the inputs (no statistics), for `eval`.
   func classifyAll(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [PostingRecord] {
     var records: [PostingRecord] = []
-    _ = try processInputs(progress: progress) { outcome in records += outcome.postings.map(\.record)
-    }
+    _ = try processInputs(progress: progress) { outcome in records += outcome.postings.map(\.record) }
     return records
   }
 
@@ -137,6 +143,8 @@ public struct Analysis: Sendable {
   struct Merger {
     let includeDuplicates: Bool
     let scorer: Scorer
+    let releasesMemory: Bool
+    let onPosting: ((PostingResult) -> Void)?
     /// Rows of postings.csv, spilled to disk as they come.
     let postings = PostingTable()
     var skipped: [SkippedInput] = []
@@ -173,9 +181,11 @@ public struct Analysis: Sendable {
     /// 32 bands of 2 positions: pairs at 0.3 share a band with probability 0.95, at 0.4 0.996.
     static let clusterBands = 32
 
-    init(includeDuplicates: Bool, scorer: Scorer) {
+    init(includeDuplicates: Bool, scorer: Scorer, releasesMemory: Bool, onPosting: ((PostingResult) -> Void)?) {
       self.includeDuplicates = includeDuplicates
       self.scorer = scorer
+      self.releasesMemory = releasesMemory
+      self.onPosting = onPosting
     }
 
     /// Frees what duplicate and cluster detection keep per posting, once every posting is in,
@@ -191,7 +201,7 @@ public struct Analysis: Sendable {
 
     mutating func add(_ outcome: ReadOutcome) {
       files += 1
-      if files % Self.filesBetweenReleases == 0 { clib_release_free_memory() }
+      if releasesMemory && files % Self.filesBetweenReleases == 0 { clib_release_free_memory() }
       skipped += outcome.skipped
       for var processed in outcome.postings {
         let analyzed = processed.analyzed
@@ -220,6 +230,7 @@ public struct Analysis: Sendable {
         ordinal += 1
         facts.add(processed.facts)
         postings.append(processed.record)
+        onPosting?(PostingResult(record: processed.record, bodyRole: analyzed.bodyRole))
         guard processed.record.duplicateOf == nil || includeDuplicates else { continue }
         let classification = processed.record.classification
         overlap.add(
@@ -264,6 +275,27 @@ public struct Analysis: Sendable {
         analyzed: analyzed, facts: posting.facts)
     }
     return ReadOutcome(postings: postings, skipped: result.skipped)
+  }
+
+  /// Classifies a posting given as text, as a `.txt` file with this content would be: the
+  /// title is `title` when given, else the first non-empty line (or a `Title:` line).
+  ///
+  /// ```swift
+  /// let analysis = try Analysis(options: AnalysisOptions())
+  /// let result = analysis.classify(text: body, title: "Technical Project Manager")
+  /// print(result.role, result.confidence)
+  /// ```
+  ///
+  /// - Returns: The classification, or `nil` when the text holds no posting (empty, binary).
+  public func classify(text: String, title: String? = nil, explain: Bool = false) -> Classification? {
+    let content = title.map { $0 + "\n\n" + text } ?? text
+    let result = reader.extract(content, format: .text, id: "text", path: "text")
+    return result.postings.first.map { analyzer.analyze($0, explain: explain).classification }
+  }
+
+  /// Classifies an extracted posting.
+  public func classify(_ posting: Posting, explain: Bool = false) -> Classification {
+    analyzer.analyze(posting, explain: explain).classification
   }
 
   /// Reads and classifies the postings in `path` (a file), with explanations when asked.

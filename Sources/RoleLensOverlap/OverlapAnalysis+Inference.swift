@@ -15,10 +15,7 @@ extension OverlapAnalysis {
     let (roleA, roleB) = (options.roleA, options.roleB)
     var flag = ""
     if min(a.count, b.count) < options.minimumClusters {
-      let nA = a.reduce(0) { $0 + space.sizes[$1] }
-      let nB = b.reduce(0) { $0 + space.sizes[$1] }
-      flag =
-        "insufficient: \(roleA.rawValue) \(nA) postings in \(a.count) clusters, \(roleB.rawValue) \(nB) in \(b.count); at least \(options.minimumClusters) clusters per role are needed"
+      flag = "insufficient: \(a.count) and \(b.count) clusters, at least \(options.minimumClusters) per role are needed"
     }
     func noted(_ note: String) -> String { [flag, note].filter { !$0.isEmpty }.joined(separator: "; ") }
     var figures: [OverlapFigure] = []

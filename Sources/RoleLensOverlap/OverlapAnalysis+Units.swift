@@ -152,7 +152,7 @@ struct RoleSums {
         let normB = (squares[b.index] ?? 0).squareRoot()
         var notes: [String] = []
         if min(ka, kb) < minimumClusters {
-          notes.append("insufficient: \(ka) and \(kb) clusters (at least \(minimumClusters) per role are needed)")
+          notes.append("insufficient: \(ka) and \(kb) clusters, at least \(minimumClusters) per role are needed")
         }
         if index.value == nil { notes.append(index.reason) }
         result.append(

@@ -33,6 +33,20 @@ public struct PostingRecord: Sendable {
   }
 }
 
+/// One posting's result as a run reports it (`Analysis.run(onPosting:)`): its row of
+/// `postings.csv` and the role its body alone reads as.
+public struct PostingResult: Sendable {
+  /// The posting's row: id, path, title, classification, duplicate and cluster.
+  public var record: PostingRecord
+  /// The top role with the title hidden (what the cross-reading shares count).
+  public var bodyRole: Role
+
+  public init(record: PostingRecord, bodyRole: Role) {
+    self.record = record
+    self.bodyRole = bodyRole
+  }
+}
+
 /// Facts about the run, for `summary.json`.
 public struct RunInfo: Sendable {
   public var toolVersion: String

@@ -190,20 +190,27 @@ struct HTMLReport {
       """
   }
 
-  /// Cosine similarity of every pair of roles with enough postings, as a heatmap.
+  /// The overlap index of every pair of roles with enough clusters, as a heatmap with role
+  /// names on both axes and a colour legend.
   func heatmapSection() -> String {
     let roles = Role.allCases.filter { overlap.clusterCount($0) >= overlap.options.minimumClusters }
     guard roles.count >= 2 else { return "" }
-    var cosine: [Set<Role>: Double] = [:]
+    var index: [Set<Role>: Double] = [:]
     for similarity in overlap.similarities {
-      if let value = similarity.overlapIndex { cosine[[similarity.roleA, similarity.roleB]] = value }
+      if let value = similarity.overlapIndex { index[[similarity.roleA, similarity.roleB]] = value }
     }
-    let cell = 58.0
-    let left = 200.0
-    let top = 10.0
+    func colour(_ value: Double) -> String { "hsl(218,65%,\(fixed(95 - min(max(value, 0), 1) * 55))%)" }
+    let cell = 52.0
+    let left = 210.0
+    let top = 150.0
     var svg = ""
+    for (column, b) in roles.enumerated() {
+      let x = left + Double(column) * cell + cell / 2
+      svg += "<text transform=\"translate(\(fixed(x)),\(fixed(top - 8))) rotate(-45)\" text-anchor=\"start\">\(escape(name(b)))</text>"
+    }
+    svg += "\n"
     for (row, a) in roles.enumerated() {
-      svg += "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(top + Double(row) * cell + cell / 2 + 4))\" text-anchor=\"end\">\(escape(a.rawValue))</text>"
+      svg += "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(top + Double(row) * cell + cell / 2 + 4))\" text-anchor=\"end\">\(escape(name(a)))</text>"
       for (column, b) in roles.enumerated() {
         let x = left + Double(column) * cell
         let y = top + Double(row) * cell
@@ -211,24 +218,32 @@ struct HTMLReport {
           svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#eef0f4\"/>"
           continue
         }
-        let value = cosine[[a, b]] ?? 0
-        let lightness = 95 - min(max(value, 0), 1) * 55
-        svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"hsl(218,65%,\(fixed(lightness))%)\"><title>\(escape(a.rawValue)) / \(escape(b.rawValue)): overlap index \(number(value))</title></rect>"
+        guard let value = index[[a, b]] else {
+          svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#fff\" stroke=\"#d8dce4\"/>"
+          continue
+        }
+        svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"\(colour(value))\"><title>\(escape(name(a))) / \(escape(name(b))): overlap index \(number(value))</title></rect>"
         svg += "<text x=\"\(fixed(x + cell / 2 - 1))\" y=\"\(fixed(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(value > 0.55 ? "#fff" : "#1d2330")\">\(CSVWriter.format(value, decimals: 2))</text>"
       }
       svg += "\n"
     }
-    for (column, b) in roles.enumerated() {
-      let x = left + Double(column) * cell + cell / 2
-      let y = top + Double(roles.count) * cell + 8
-      svg += "<text transform=\"translate(\(fixed(x)),\(fixed(y))) rotate(40)\" text-anchor=\"start\">\(escape(b.rawValue))</text>"
+    // Legend: the colour scale from 0 to 1 (values above 1 take the darkest colour).
+    let legendY = top + Double(roles.count) * cell + 24
+    let legendWidth = 200.0
+    for step in 0..<20 {
+      let value = Double(step) / 19
+      svg += "<rect x=\"\(fixed(left + Double(step) * legendWidth / 20))\" y=\"\(fixed(legendY))\" width=\"\(fixed(legendWidth / 20 + 0.5))\" height=\"12\" fill=\"\(colour(value))\"/>"
     }
-    let size = left + Double(roles.count) * cell + 40
-    let height = top + Double(roles.count) * cell + 150
+    for tick in [0.0, 0.5, 1.0] {
+      svg += "<text x=\"\(fixed(left + tick * legendWidth))\" y=\"\(fixed(legendY + 28))\" text-anchor=\"middle\">\(CSVWriter.format(tick, decimals: 1))</text>"
+    }
+    svg += "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(legendY + 11))\" text-anchor=\"end\">overlap index</text>\n"
+    let width = left + Double(roles.count) * cell + 60
+    let height = legendY + 40
     return """
       <h2>How similar all roles are</h2>
-      <p class="note">Overlap index (size-free; 1 = exchangeable) for every pair of roles with at least \(overlap.options.minimumClusters) clusters (darker = more alike); role_similarity.csv has the four-decimal values and the raw cosine and top-term Jaccard.</p>
-      <svg width="\(fixed(size))" height="\(fixed(height))" viewBox="0 0 \(fixed(size)) \(fixed(height))" role="img" aria-label="role similarity">
+      <p class="note">Overlap index (size-free; 1 = exchangeable) for every pair of roles with at least \(overlap.options.minimumClusters) clusters (darker = more alike; an empty cell: no index); role_similarity.csv has the four-decimal values and the raw cosine and top-term Jaccard.</p>
+      <svg width="\(fixed(width))" height="\(fixed(height))" viewBox="0 0 \(fixed(width)) \(fixed(height))" role="img" aria-label="role similarity">
       \(svg)</svg>
 
       """

@@ -85,6 +85,8 @@ struct Analyze: ParsableCommand {
     options.overlap.minimumClusters = minClusters
     options.overlap.priorStrength = priorStrength
     options.includeDuplicates = includeDuplicates
+    // The command owns its process, so it may keep the allocator's resident memory low.
+    options.memoryPolicy = .releaseToSystem
     if let jobs { options.jobs = jobs }
 
     let progress = Progress(quiet: quiet)
