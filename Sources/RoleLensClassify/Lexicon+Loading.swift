@@ -56,20 +56,41 @@ private struct LexiconReader {
   init(file: String) { self.file = file }
 
   mutating func read(_ yaml: String) -> Lexicon? {
-    let root: Node
-    do {
-      guard let composed = try Yams.compose(yaml: yaml) else {
-        problem(nil, "the file is empty")
+    var root: Node?
+    // Yams stops at the first mapping with a repeated key. Each repeat is reported, its line
+    // blanked and the file read again, so that one duplicate does not hide the other problems.
+    var lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var text = yaml
+    for _ in 0..<1000 {
+      do {
+        guard let composed = try Yams.compose(yaml: text) else {
+          problem(nil, "the file is empty")
+          return nil
+        }
+        root = composed
+        break
+      } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+        var blanked = false
+        for key in duplicates {
+          let line = Self.repeatLine(of: key, in: lines, from: context.mark.line)
+          problems.append(
+            LexiconProblem(file: file, line: line, message: "duplicate phrase '\(key)' (each phrase may appear once per list)"))
+          if let line, line - 1 < lines.count {
+            lines[line - 1] = ""
+            blanked = true
+          }
+        }
+        guard blanked else { return nil }
+        text = lines.joined(separator: "\n")
+      } catch let error as YamlError {
+        reportYAMLError(error, in: text)
+        return nil
+      } catch {
+        problem(nil, "not valid YAML: \(error)")
         return nil
       }
-      root = composed
-    } catch let error as YamlError {
-      reportYAMLError(error, in: yaml)
-      return nil
-    } catch {
-      problem(nil, "not valid YAML: \(error)")
-      return nil
     }
+    guard let root else { return nil }
     guard let top = root.mapping else {
       problem(root, "the top level must be a mapping with `roles`")
       return nil

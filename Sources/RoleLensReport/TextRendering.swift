@@ -1,3 +1,4 @@
+import Foundation
 import RoleLensClassify
 import RoleLensIngest
 import RoleLensOverlap
@@ -23,18 +24,23 @@ public enum Summary {
       "\(a.rawValue) (n=\(overlap.postings(a)), \(overlap.clusterCount(a)) clusters) vs \(b.rawValue) (n=\(overlap.postings(b)), \(overlap.clusterCount(b)) clusters):"
     )
     lines.append("  " + Verdict(overlap: overlap, name: report.displayName).sentence)
-    for figure in overlap.figures {
-      var line = "  " + pad(figure.metric, 28)
-      if let value = figure.value {
-        line += leftPad(CSVWriter.format(value, decimals: 3), 7)
-        if let low = figure.ciLow, let high = figure.ciHigh {
-          line += "  [95% CI \(CSVWriter.format(low, decimals: 3)), \(CSVWriter.format(high, decimals: 3))]"
+    if overlap.figures.allSatisfy({ $0.value == nil }) {
+      // One line, not one per figure: they would all say the same.
+      lines.append("  no figures: " + (overlap.figures.first?.note ?? "no postings of the pair"))
+    } else {
+      for figure in overlap.figures {
+        var line = "  " + pad(figure.metric, 28)
+        if let value = figure.value {
+          line += leftPad(CSVWriter.format(value, decimals: 3), 7)
+          if let low = figure.ciLow, let high = figure.ciHigh {
+            line += "  [95% CI \(CSVWriter.format(low, decimals: 3)), \(CSVWriter.format(high, decimals: 3))]"
+          }
+          if let p = figure.pValue { line += "  p=\(CSVWriter.format(p, decimals: 4))" }
+        } else {
+          line += "      -  (\(figure.note.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))"
         }
-        if let p = figure.pValue { line += "  p=\(CSVWriter.format(p, decimals: 4))" }
-      } else {
-        line += "      -  (\(figure.note))"
+        lines.append(line)
       }
-      lines.append(line)
     }
     let topA = overlap.distinctive(a, limit: 8).map(\.term)
     let topB = overlap.distinctive(b, limit: 8).map(\.term)

@@ -24,6 +24,7 @@ public struct Verdict: Sendable {
       .map { role in
         let n = overlap.postings(role)
         let k = overlap.clusterCount(role)
+        if n == 0 { return "no \(name(role)) postings" }
         return "only \(n) \(name(role)) posting\(n == 1 ? "" : "s") in \(k) cluster\(k == 1 ? "" : "s")"
       }
     return "\(small.joined(separator: " and ")): too few to tell (at least \(overlap.options.minimumClusters) clusters per role are needed); the figures are computed but not reliable."

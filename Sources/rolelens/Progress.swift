@@ -1,17 +1,28 @@
 import Foundation
 
-/// Progress on stderr: a bar with postings/s and ETA when stderr is a terminal (redrawn at most
-/// five times a second), a one-line summary at the end otherwise; nothing with `--quiet`.
+/// Progress on stderr: on a terminal, one line redrawn in place (at most five times a second)
+/// that fits the terminal's width: a bar with files/s and ETA while files are read, then what
+/// the run is doing (statistics, writing); a one-line summary at the end otherwise; nothing with
+/// `--quiet`.
 final class Progress: @unchecked Sendable {
   private let quiet: Bool
   private let isTerminal: Bool
   private let start = Date()
   private let lock = NSLock()
   private var lastDraw = Date.distantPast
+  /// What the run does once every file is read (shown after 100%).
+  var stage = "computing statistics"
 
   init(quiet: Bool) {
     self.quiet = quiet
     isTerminal = isatty(STDERR_FILENO) == 1
+  }
+
+  /// The terminal's width in columns (80 when it cannot be read).
+  static var columns: Int {
+    var size = winsize()
+    guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+    return Int(size.ws_col)
   }
 
   /// Called as files finish (serially, from worker threads).
@@ -22,14 +33,34 @@ final class Progress: @unchecked Sendable {
     let now = Date()
     guard now.timeIntervalSince(lastDraw) >= 0.2 || done == total else { return }
     lastDraw = now
+    if done == total {
+      draw("\(total) files read; \(stage)...")
+      return
+    }
     let elapsed = max(now.timeIntervalSince(start), 0.001)
     let rate = Double(done) / elapsed
-    let remaining = rate > 0 ? Double(total - done) / rate : 0
-    let width = 30
+    // An ETA from the first second or the first 2% of files is a guess: none is shown.
+    let eta = elapsed >= 1 && done * 50 >= total && rate > 0 ? Self.duration(Double(total - done) / rate) : "--"
+    let text = String(format: "%d/%d files  %.0f/s  ETA %@", done, total, rate, eta)
+    let width = max(0, min(30, Self.columns - text.count - 4))
     let filled = total == 0 ? width : width * done / total
-    let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-    let line = String(format: "\r[%@] %d/%d files  %.0f files/s  ETA %@ ", bar, done, total, rate, Self.duration(remaining))
-    FileHandle.standardError.write(Data(line.utf8))
+    let bar = width >= 5 ? "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " : ""
+    draw(bar + text)
+  }
+
+  /// Shows what the run is doing now (on a terminal).
+  func show(_ text: String) {
+    guard !quiet, isTerminal else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    draw(text + "...")
+  }
+
+  /// Redraws the line in place: carriage return, the text cut to the width, clear to its end.
+  private func draw(_ text: String) {
+    let limit = max(Self.columns - 1, 10)
+    let shown = text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    FileHandle.standardError.write(Data(("\r" + shown + "\u{1B}[K").utf8))
   }
 
   /// Ends the progress display with a summary line.

@@ -231,6 +231,17 @@ struct LexiconTests {
     #expect(problems.allSatisfy { $0.file == "several-problems.yaml" && $0.line != nil })
   }
 
+  @Test("a repeated phrase key does not hide the file's other problems")
+  func duplicateKeyThenOtherProblems() throws {
+    var yaml = try Self.validSource()
+    // A phrase given twice in one mapping (Yams stops at such a mapping), and a bad weight.
+    let phrases = try #require(yaml.range(of: "    phrases:\n"))
+    yaml.insert(contentsOf: "      twice over: 1\n      twice over: 2\n      unweighed: heavy\n", at: phrases.upperBound)
+    let problems = Self.problems(yaml)
+    #expect(problems.contains { $0.message.contains("duplicate phrase 'twice over'") && $0.line == Self.lineNumber(of: "      twice over: 2", in: yaml) })
+    #expect(problems.contains { $0.message.contains("bad weight 'heavy'") && $0.line == Self.lineNumber(of: "      unweighed: heavy", in: yaml) })
+  }
+
   @Test("a YAML syntax error is one problem line with the line number")
   func yamlSyntaxError() throws {
     let yaml = try String(contentsOf: TestSupport.fixture("syntax-error.yaml"), encoding: .utf8)

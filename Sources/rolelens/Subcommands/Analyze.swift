@@ -4,52 +4,75 @@ import RoleLensKit
 
 struct Analyze: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Analyse a folder of postings and write the overlap reports.",
+    abstract: "Analyse saved postings and write the overlap reports.",
     discussion: """
-      Reads every .html/.htm/.xhtml/.txt/.md file under the inputs (recursively, in sorted \
-      order), classifies each posting, and writes postings.csv, skipped.csv, roles.csv, \
-      overlap.csv, terms.csv, skills.csv, role_similarity.csv and summary.json into --out. \
-      Prints a short summary on stdout.
+      Reads every posting under the inputs, recursively and in sorted order: saved pages \
+      (.html, .htm, .xhtml), text (.txt, .md), dataset files with one posting per row (.csv, \
+      .jsonl, .json) and any of these gzipped (.gz). Each posting is classified by role, \
+      near-duplicates and clusters of reposts are found, and the chosen pair of roles is \
+      compared with size-free, cluster-resampled statistics (overlap index, separability AUC, \
+      cross-reading shares, distinctive terms). Writes postings.csv, skipped.csv, roles.csv, \
+      overlap.csv, terms.csv, skills.csv, role_similarity.csv, summary.json and report.html \
+      into --out, and prints the verdict and the figures on stdout.
+
+      Examples:
+        rolelens analyze saved-jobs/ -o reports/
+        rolelens analyze jobs.csv.gz -o reports/ --roles technical-program-manager,program-manager -j 4
       """
   )
 
-  @Argument(help: "Files and folders of saved postings.")
+  @Argument(help: "Files and folders of saved postings.", completion: .file())
   var inputs: [String]
 
-  @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
+  @Option(
+    name: [.short, .long], help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"),
+    completion: .directory)
   var out: String
 
-  @Option(name: .long, help: ArgumentHelp("The pair of roles to compare in detail.", valueName: "A,B"))
+  @Option(
+    name: .long, help: ArgumentHelp("The pair of roles to compare in detail.", valueName: "role-a,role-b"),
+    completion: .custom { _, _, prefix in Analyze.roleCompletions(prefix) })
   var roles: String = "technical-project-manager,product-manager"
 
   @OptionGroup var common: CommonOptions
 
-  @Option(name: .long, help: "Random seed of the bootstrap intervals (same seed, same numbers).")
+  @Option(name: .long, help: ArgumentHelp("Seed of the resampling (same seed, same numbers).", valueName: "n"))
   var seed: UInt64 = OverlapOptions().seed
 
-  @Option(name: .long, help: "Bootstrap replicates for the 95% intervals (0 turns them off).")
+  @Option(name: .long, help: ArgumentHelp("Cluster-bootstrap replicates for the 95% intervals (0 turns them off).", valueName: "n"))
   var bootstrap: Int = OverlapOptions().replicates
 
-  @Option(name: .long, help: "Label permutations for the p-values (0 turns tests off).")
+  @Option(name: .long, help: ArgumentHelp("Label permutations for the p-values (0 turns tests off).", valueName: "n"))
   var permutations: Int = OverlapOptions().permutations
 
-  @Option(name: .long, help: "Clusters per role below which figures are flagged insufficient (and the size the descriptive figures are matched at).")
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Clusters per role below which figures are flagged insufficient (and the size the descriptive figures are matched at).",
+      valueName: "n"))
   var minClusters: Int = OverlapOptions().minimumClusters
 
-  @Option(name: .long, help: "Strength alpha0 of the log-odds' informative Dirichlet prior.")
+  @Option(name: .long, help: ArgumentHelp("Strength alpha0 of the log-odds' informative Dirichlet prior.", valueName: "alpha0"))
   var priorStrength: Double = OverlapOptions().priorStrength
 
-  @Option(name: .long, help: "How many top terms per role the top-term Jaccard compares.")
+  @Option(name: .long, help: ArgumentHelp("How many top terms per role the top-term Jaccard compares.", valueName: "k"))
   var topTerms: Int = OverlapOptions().topK
 
-  @Option(name: .long, help: "Worker threads (default: all cores).")
+  @Option(name: [.short, .long], help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
   var jobs: Int?
 
   @Flag(name: .long, help: "Count duplicate postings in the overlap statistics too.")
   var includeDuplicates = false
 
-  @Flag(name: .long, help: "No progress or summary on stderr.")
+  @Flag(name: [.short, .long], help: "No progress or summary on stderr.")
   var quiet = false
+
+  /// Completions of `--roles`: role ids, or, after a comma, the second role id.
+  static func roleCompletions(_ prefix: String) -> [String] {
+    guard let comma = prefix.lastIndex(of: ",") else { return Role.ids.map { $0 + "," } }
+    let first = String(prefix[..<comma])
+    return Role.ids.filter { $0 != first }.map { first + "," + $0 }
+  }
 
   mutating func validate() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -89,13 +112,21 @@ struct Analyze: ParsableCommand {
     options.memoryPolicy = .releaseToSystem
     if let jobs { options.jobs = jobs }
 
+    // Fail before reading any input when the reports could not be written.
+    do {
+      try ReportWriter.checkWritable(out)
+    } catch {
+      throw CommandFailure.from(error)
+    }
     let progress = Progress(quiet: quiet)
     let report: AnalysisReport
     do {
       let analysis = try Analysis(options: options)
+      progress.stage = "computing statistics (\(bootstrap) bootstrap replicates, \(permutations) permutations)"
       report = try analysis.run(progress: progress.update)
-      progress.finish(postings: report.postings.count, skipped: report.skipped.count)
+      progress.show("writing reports to \(out)")
       try ReportWriter().write(report, to: out)
+      progress.finish(postings: report.postings.count, skipped: report.skipped.count)
     } catch {
       throw CommandFailure.from(error)
     }
@@ -108,10 +139,14 @@ struct Analyze: ParsableCommand {
 
 /// Options shared by the subcommands that read postings.
 struct CommonOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("A lexicon file to use instead of the default.", valueName: "file"))
+  @Option(
+    name: .long, help: ArgumentHelp("A lexicon file to use instead of the default.", valueName: "file"),
+    completion: .file(extensions: ["yaml", "yml"]))
   var lexicon: String?
 
-  @Option(name: .long, help: "Skip files larger than this many bytes (dataset files: 50 times as much).")
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Skip files larger than this many bytes (dataset files: 50 times as much).", valueName: "bytes"))
   var maxFileSize: Int = IngestOptions().maxFileSize
 
   @Option(name: .long, help: ArgumentHelp("Dataset column holding the title (default: title, job_title, position, ...).", valueName: "name"))

@@ -8,7 +8,7 @@ struct Classify: ParsableCommand {
     discussion: "One line per posting: path, role, confidence, runner-up. Folders are read recursively."
   )
 
-  @Argument(help: "Posting files (or folders).")
+  @Argument(help: "Posting files (or folders).", completion: .file())
   var files: [String]
 
   @Flag(name: .long, help: "Print a JSON array, one object per posting.")

@@ -12,22 +12,26 @@ struct Eval: ParsableCommand {
       """
   )
 
-  @Argument(help: "Files and folders of saved postings.")
+  @Argument(help: "Files and folders of saved postings.", completion: .file())
   var inputs: [String]
 
-  @Option(name: .long, help: ArgumentHelp("The labels CSV (file,label).", valueName: "labels.csv"))
+  @Option(
+    name: .long, help: ArgumentHelp("The labels CSV (file,label).", valueName: "labels.csv"),
+    completion: .file(extensions: ["csv"]))
   var labels: String
 
   @Flag(name: .long, help: "Hide the title from the classifier (body evidence only).")
   var bodyOnly = false
 
-  @Option(name: .long, help: ArgumentHelp("Also write eval.csv and confusion.csv into this folder.", valueName: "dir"))
+  @Option(
+    name: [.short, .long], help: ArgumentHelp("Also write eval.csv and confusion.csv into this folder.", valueName: "dir"),
+    completion: .directory)
   var out: String?
 
-  @Option(name: .long, help: "Roles with fewer labelled postings are left out of macro-F1.")
+  @Option(name: .long, help: ArgumentHelp("Roles with fewer labelled postings are left out of macro-F1.", valueName: "n"))
   var minSupport: Int = 3
 
-  @Option(name: .long, help: "Worker threads (default: all cores).")
+  @Option(name: [.short, .long], help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
   var jobs: Int?
 
   @OptionGroup var common: CommonOptions

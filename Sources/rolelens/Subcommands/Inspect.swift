@@ -8,7 +8,7 @@ struct Inspect: ParsableCommand {
     discussion: "The way to debug extraction: the plain output is for reading, --json for tools."
   )
 
-  @Argument(help: "A posting file.")
+  @Argument(help: "A posting file.", completion: .file())
   var file: String
 
   @Flag(name: .long, help: "Print one JSON object (or an array for a dataset file).")

@@ -12,7 +12,7 @@ struct LexiconCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the lexicon (the default, or FILE).")
 
-    @Argument(help: "A lexicon file; the default lexicon when omitted.")
+    @Argument(help: "A lexicon file; the default lexicon when omitted.", completion: .file(extensions: ["yaml", "yml"]))
     var file: String?
 
     func run() throws {
@@ -36,7 +36,7 @@ struct LexiconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Check a lexicon file; every problem is reported as file:line: message (exit 2).")
 
-    @Argument(help: "The lexicon file to check.")
+    @Argument(help: "The lexicon file to check.", completion: .file(extensions: ["yaml", "yml"]))
     var file: String
 
     func run() throws {
