@@ -81,6 +81,8 @@ public struct CSVWriter: Sendable {
 
   private static let powersOfTen: [UInt64] = (0...9).map { (0..<$0).reduce(UInt64(1)) { value, _ in value * 10 } }
 
+  /// `value` with a leading apostrophe when its first Unicode scalar would make a spreadsheet
+  /// read the cell as a formula. Applied to each cell as written, after any other change.
   static func neutralizeFormula(_ value: String) -> String {
     guard let first = value.unicodeScalars.first else { return value }
     switch first {
@@ -89,9 +91,24 @@ public struct CSVWriter: Sendable {
     }
   }
 
+  /// `value` quoted when it holds a comma, quote, LF or CR, with quotes doubled.
+  ///
+  /// Works on UTF-8 bytes, not `Character`s: a grapheme cluster can hold a comma or quote
+  /// together with a combining mark, ZWNJ, a variation selector or a prepend character before
+  /// it ("x\u{0605}," is one `Character`), and a CSV reader splits on the byte all the same.
+  ///
+  /// - Complexity: O(n) in the UTF-8 length; one pass when nothing needs quoting.
   static func escape(_ value: String) -> String {
-    let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-    guard needsQuotes else { return value }
-    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    let utf8 = value.utf8
+    guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(utf8.count + 8)
+    bytes.append(0x22)
+    for byte in utf8 {
+      bytes.append(byte)
+      if byte == 0x22 { bytes.append(0x22) }
+    }
+    bytes.append(0x22)
+    return String(decoding: bytes, as: UTF8.self)
   }
 }
