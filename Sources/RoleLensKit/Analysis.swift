@@ -53,7 +53,8 @@ public struct Analysis: Sendable {
   ///   overlap stage's temporary file cannot be written or read.
   public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> AnalysisReport {
     clib_set_mmap_threshold(Self.mmapThreshold)
-    var merger = Merger(includeDuplicates: options.includeDuplicates, scorer: scorer)
+    var merger = Merger(
+      includeDuplicates: options.includeDuplicates, scorer: scorer, formulaGuard: options.formulaGuard)
     let walk = try processInputs(progress: progress) { merger.add($0) }
     merger.releaseDuplicateIndex()
     clib_release_free_memory()
@@ -138,7 +139,7 @@ public struct Analysis: Sendable {
     let includeDuplicates: Bool
     let scorer: Scorer
     /// Rows of postings.csv, spilled to disk as they come.
-    let postings = PostingTable()
+    let postings: PostingTable
     var skipped: [SkippedInput] = []
     /// The counted postings, for the overlap stage (compactly, mostly in a temporary file).
     var overlap = OverlapAccumulator()
@@ -173,9 +174,10 @@ public struct Analysis: Sendable {
     /// 32 bands of 2 positions: pairs at 0.3 share a band with probability 0.95, at 0.4 0.996.
     static let clusterBands = 32
 
-    init(includeDuplicates: Bool, scorer: Scorer) {
+    init(includeDuplicates: Bool, scorer: Scorer, formulaGuard: Bool) {
       self.includeDuplicates = includeDuplicates
       self.scorer = scorer
+      postings = PostingTable(formulaGuard: formulaGuard)
     }
 
     /// Frees what duplicate and cluster detection keep per posting, once every posting is in,

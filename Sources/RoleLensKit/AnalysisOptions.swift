@@ -16,6 +16,9 @@ public struct AnalysisOptions: Sendable {
   /// Hide titles from the classifier (body-only evaluation).
   public var bodyOnly = false
   public var ingest = IngestOptions()
+  /// Give free-text CSV cells that a spreadsheet would run as a formula a leading apostrophe
+  /// (`--no-formula-guard` turns it off); keys are never changed.
+  public var formulaGuard = true
 
   public init(inputs: [String]) {
     self.inputs = inputs

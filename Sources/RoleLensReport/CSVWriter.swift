@@ -2,7 +2,11 @@ import Foundation
 
 /// A CSV cell: text is escaped, numbers are formatted with a fixed number of decimals.
 public enum CSVCell: Sendable, Hashable, ExpressibleByStringLiteral {
+  /// Free text (a title, a note): escaped, and given the formula guard when it is on.
   case text(String)
+  /// A key that joins with the inputs and labels (an id, a path): escaped, never guarded, so
+  /// `-draft-tpm.txt` stays `-draft-tpm.txt`.
+  case key(String)
   case integer(Int)
   case number(Double, decimals: Int)
   case empty
@@ -19,32 +23,38 @@ public enum CSVCell: Sendable, Hashable, ExpressibleByStringLiteral {
 }
 
 /// Writes RFC 4180 CSV: UTF-8, `\n` line ends, fields quoted when they hold a comma, quote or
-/// line break, quotes doubled. Text cells that a spreadsheet would run as a formula (starting
-/// with `=`, `+`, `-`, `@`, tab or carriage return) get a leading apostrophe, so they show as
-/// text; numbers are written as numbers and never altered.
+/// line break, quotes doubled. With the formula guard on (the default), text cells that a
+/// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return) get a leading apostrophe, so they show as text; key cells never do, and numbers are
+/// written as numbers and never altered.
 public struct CSVWriter: Sendable {
   public private(set) var output = ""
+  /// Whether text cells get the formula guard.
+  public let formulaGuard: Bool
 
-  public init(header: [String]) {
+  /// A writer whose first row is `header` (text cells, so guarded like any text).
+  public init(header: [String], formulaGuard: Bool = true) {
+    self.formulaGuard = formulaGuard
     appendRow(header.map { CSVCell.text($0) })
   }
 
   public mutating func appendRow(_ cells: [CSVCell]) {
-    output += Self.line(cells)
+    output += Self.line(cells, formulaGuard: formulaGuard)
   }
 
   /// One row of cells, with its line end.
-  public static func line(_ cells: [CSVCell]) -> String {
-    cells.map(render).joined(separator: ",") + "\n"
+  public static func line(_ cells: [CSVCell], formulaGuard: Bool = true) -> String {
+    cells.map { render($0, formulaGuard: formulaGuard) }.joined(separator: ",") + "\n"
   }
 
   /// The text of one cell.
-  public static func render(_ cell: CSVCell) -> String {
+  public static func render(_ cell: CSVCell, formulaGuard: Bool = true) -> String {
     switch cell {
     case .empty: return ""
     case .integer(let value): return String(value)
     case .number(let value, let decimals): return format(value, decimals: decimals)
-    case .text(let value): return escape(neutralizeFormula(value))
+    case .text(let value): return escape(formulaGuard ? neutralizeFormula(value) : value)
+    case .key(let value): return escape(value)
     }
   }
 

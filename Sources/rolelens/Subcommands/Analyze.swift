@@ -51,6 +51,8 @@ struct Analyze: ParsableCommand {
   @Flag(name: .long, help: "No progress or summary on stderr.")
   var quiet = false
 
+  @OptionGroup var csv: CSVOptions
+
   mutating func validate() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2 else {
@@ -85,6 +87,7 @@ struct Analyze: ParsableCommand {
     options.overlap.minimumClusters = minClusters
     options.overlap.priorStrength = priorStrength
     options.includeDuplicates = includeDuplicates
+    options.formulaGuard = csv.formulaGuard
     if let jobs { options.jobs = jobs }
 
     let progress = Progress(quiet: quiet)
@@ -129,4 +132,15 @@ struct CommonOptions: ParsableArguments {
     options.textColumn = textColumn
     return options
   }
+}
+
+/// How the CSV reports are written.
+struct CSVOptions: ParsableArguments {
+  @Flag(
+    name: .customLong("formula-guard"), inversion: .prefixedNo,
+    help: """
+      Prefix free-text CSV cells starting with =, +, -, @, tab or CR with an apostrophe, so \
+      spreadsheets show them as text (keys such as id and path are never changed).
+      """)
+  var formulaGuard = true
 }

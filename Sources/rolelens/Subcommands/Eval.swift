@@ -32,6 +32,8 @@ struct Eval: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  @OptionGroup var csv: CSVOptions
+
   func validate() throws {
     guard minSupport >= 1 else { throw ValidationError("--min-support must be at least 1") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -47,7 +49,7 @@ struct Eval: ParsableCommand {
     do {
       let labelled = try Analysis.readLabels(labels)
       report = try Analysis(options: options).evaluate(labels: labelled, minimumSupport: minSupport)
-      if let out { try EvaluationWriter().write(report.evaluation, to: out) }
+      if let out { try EvaluationWriter(formulaGuard: csv.formulaGuard).write(report.evaluation, to: out) }
     } catch let error as EvaluationError {
       throw CommandFailure.usage(error.description)
     } catch {
