@@ -1,4 +1,5 @@
 import Foundation
+import RoleLensIngest
 
 /// A CSV cell: text is escaped, numbers are formatted with a fixed number of decimals.
 public enum CSVCell: Sendable, Hashable, ExpressibleByStringLiteral {
@@ -26,7 +27,8 @@ public enum CSVCell: Sendable, Hashable, ExpressibleByStringLiteral {
 /// line break, quotes doubled. With the formula guard on (the default), text cells that a
 /// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 /// return) get a leading apostrophe, so they show as text; key cells never do, and numbers are
-/// written as numbers and never altered.
+/// written as numbers and never altered. Control characters other than tab, LF and CR are
+/// written as visible characters (`ControlCharacters`).
 public struct CSVWriter: Sendable {
   public private(set) var output = ""
   /// Whether text cells get the formula guard.
@@ -53,8 +55,10 @@ public struct CSVWriter: Sendable {
     case .empty: return ""
     case .integer(let value): return String(value)
     case .number(let value, let decimals): return format(value, decimals: decimals)
-    case .text(let value): return escape(formulaGuard ? neutralizeFormula(value) : value)
-    case .key(let value): return escape(value)
+    case .text(let value):
+      let visible = visibleControls(value)
+      return escape(formulaGuard ? neutralizeFormula(visible) : visible)
+    case .key(let value): return escape(visibleControls(value))
     }
   }
 
@@ -90,6 +94,13 @@ public struct CSVWriter: Sendable {
   }
 
   private static let powersOfTen: [UInt64] = (0...9).map { (0..<$0).reduce(UInt64(1)) { value, _ in value * 10 } }
+
+  /// `value` with its control characters made visible, but for the tab and the line breaks
+  /// that quoting keeps in the cell: a cell never carries ESC, BEL, DEL or a C1 control, whatever
+  /// the caller passed (extraction has replaced them, with a warning, in what it read).
+  static func visibleControls(_ value: String) -> String {
+    ControlCharacters.replacing(value, keeping: ControlCharacters.escapedByFormats)
+  }
 
   /// `value` with a leading apostrophe when its first Unicode scalar would make a spreadsheet
   /// read the cell as a formula. Applied to each cell as written, after any other change.

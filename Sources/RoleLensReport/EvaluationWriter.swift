@@ -58,7 +58,7 @@ public struct EvaluationWriter: Sendable {
     lines.append(
       "macro-F1 \(CSVWriter.format(evaluation.macroF1, decimals: 3)) over \(evaluation.roles.count) roles with at least \(evaluation.minimumSupport) labelled postings; accuracy \(CSVWriter.format(evaluation.accuracy, decimals: 3)) on \(evaluation.count) postings")
     if !unmatched.isEmpty {
-      lines.append("\(unmatched.count) labelled files not found among the postings (skipped or missing), e.g. \(unmatched.prefix(3).joined(separator: ", "))")
+      lines.append("\(unmatched.count) labelled files not found among the postings (skipped or missing), e.g. \(unmatched.prefix(3).map(TerminalText.line).joined(separator: ", "))")
     }
     if unlabelled > 0 { lines.append("\(unlabelled) postings without a label were ignored") }
     lines.append("")

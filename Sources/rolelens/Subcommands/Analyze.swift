@@ -100,7 +100,7 @@ struct Analyze: ParsableCommand {
     } catch {
       throw CommandFailure.from(error)
     }
-    print(Summary.text(report, out: out), terminator: "")
+    printText(Summary.text(report, out: out), terminator: "")
     if report.postings.count == 0 {
       throw CommandFailure(message: "no posting found in the inputs (\(report.skipped.count) skipped; see \(out)/skipped.csv)", code: 3)
     }

@@ -55,7 +55,7 @@ struct Eval: ParsableCommand {
     } catch {
       throw CommandFailure.from(error)
     }
-    print(EvaluationWriter().text(report.evaluation, unmatched: report.unmatched, unlabelled: report.unlabelled), terminator: "")
+    printText(EvaluationWriter().text(report.evaluation, unmatched: report.unmatched, unlabelled: report.unlabelled), terminator: "")
     if report.evaluation.count == 0 {
       throw CommandFailure(message: "no labelled posting found in the inputs", code: 3)
     }
