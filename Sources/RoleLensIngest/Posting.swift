@@ -57,6 +57,10 @@ public struct IngestFacts: Hashable, Sendable {
 }
 
 /// A job posting extracted from one input file (or one row of a dataset file).
+///
+/// A posting from `PostingReader` carries no control character except line feeds and tabs in
+/// its body and the line breaks and tab CSV and JSON escape in `id` and `path`: the others are
+/// replaced by visible characters, with a warning (`replaceControlCharacters`).
 public struct Posting: Hashable, Sendable {
   /// Stable identifier: the path relative to its input root, plus `#row` for dataset rows.
   public var id: String

@@ -139,6 +139,8 @@ public struct PostingReader: Sendable {
     for index in result.postings.indices {
       result.postings[index].facts.encoding = decoded.encoding.rawValue
       result.postings[index].facts.mojibakeRepairs = repairs
+      // Again after the dataset reader set title, company, location and date from its columns.
+      result.postings[index].replaceControlCharacters()
     }
     return result
   }
@@ -174,6 +176,7 @@ public struct PostingReader: Sendable {
     posting.company = posting.company.map { TextRepair.decodeEntities(normalizeSpace($0)) }
     posting.location = posting.location.map { TextRepair.decodeEntities(normalizeSpace($0)) }
     validateTitle(&posting)
+    posting.replaceControlCharacters()
     if posting.sections.allSatisfy({ $0.text.isEmpty }) {
       let what = posting.title.isEmpty ? "no title and no body text" : "a title but no body text"
       return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .noText, detail: what)])

@@ -34,10 +34,13 @@ public struct SkippedInput: Hashable, Sendable {
   /// One line for a person: what exactly was wrong.
   public var detail: String
 
+  /// A skipped input; control characters in `path` (other than the line breaks and tab that CSV
+  /// and JSON escape) and in `detail` are replaced by visible ones (see `ControlCharacters`), as
+  /// both are printed and written into skipped.csv.
   public init(path: String, row: Int? = nil, reason: SkipReason, detail: String) {
-    self.path = path
+    self.path = ControlCharacters.replacing(path, keeping: ControlCharacters.escapedByFormats)
     self.row = row
     self.reason = reason
-    self.detail = detail
+    self.detail = ControlCharacters.replacing(detail)
   }
 }

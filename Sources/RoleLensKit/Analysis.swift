@@ -60,7 +60,8 @@ public struct Analysis: Sendable {
     let releasesMemory = options.memoryPolicy == .releaseToSystem
     if releasesMemory { clib_set_mmap_threshold(Self.mmapThreshold) }
     var merger = Merger(
-      includeDuplicates: options.includeDuplicates, scorer: scorer, releasesMemory: releasesMemory, onPosting: onPosting)
+      includeDuplicates: options.includeDuplicates, scorer: scorer, formulaGuard: options.formulaGuard,
+      releasesMemory: releasesMemory, onPosting: onPosting)
     let walk = try processInputs(progress: progress) { merger.add($0) }
     merger.releaseDuplicateIndex()
     if releasesMemory { clib_release_free_memory() }
@@ -146,7 +147,7 @@ public struct Analysis: Sendable {
     let releasesMemory: Bool
     let onPosting: ((PostingResult) -> Void)?
     /// Rows of postings.csv, spilled to disk as they come.
-    let postings = PostingTable()
+    let postings: PostingTable
     var skipped: [SkippedInput] = []
     /// The counted postings, for the overlap stage (compactly, mostly in a temporary file).
     var overlap = OverlapAccumulator()
@@ -181,9 +182,13 @@ public struct Analysis: Sendable {
     /// 32 bands of 2 positions: pairs at 0.3 share a band with probability 0.95, at 0.4 0.996.
     static let clusterBands = 32
 
-    init(includeDuplicates: Bool, scorer: Scorer, releasesMemory: Bool, onPosting: ((PostingResult) -> Void)?) {
+    init(
+      includeDuplicates: Bool, scorer: Scorer, formulaGuard: Bool, releasesMemory: Bool,
+      onPosting: ((PostingResult) -> Void)?
+    ) {
       self.includeDuplicates = includeDuplicates
       self.scorer = scorer
+      postings = PostingTable(formulaGuard: formulaGuard)
       self.releasesMemory = releasesMemory
       self.onPosting = onPosting
     }

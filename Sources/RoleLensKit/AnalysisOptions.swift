@@ -21,6 +21,9 @@ public struct AnalysisOptions: Sendable {
   /// keep its peak memory low. Off by default, so that a host program's allocator is left as
   /// it is; the command line turns it on.
   public var memoryPolicy = MemoryPolicy.leaveAllocatorAlone
+  /// Give free-text CSV cells that a spreadsheet would run as a formula a leading apostrophe
+  /// (`--no-formula-guard` turns it off); keys are never changed.
+  public var formulaGuard = true
 
   /// Options for reading `inputs`.
   public init(inputs: [String] = []) {

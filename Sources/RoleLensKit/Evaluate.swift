@@ -44,11 +44,13 @@ extension Analysis {
       let label = (fields["label"] ?? "").trimmingCharacters(in: .whitespaces)
       guard let role = Role(rawValue: label) else {
         throw EvaluationError.badLabels(
-          path: path, line: row + 1, reason: "unknown role '\(label)' (known: \(Role.ids.joined(separator: ", ")))")
+          path: path, line: row + 1, reason: "unknown role '\(ControlCharacters.replacing(label))' (known: \(Role.ids.joined(separator: ", ")))")
       }
       var file = fields["file"] ?? ""
       if let rowNumber = fields["row"], !rowNumber.isEmpty { file += "#\(rowNumber)" }
-      labels[file] = role
+      // Posting ids have their control characters made visible (`Posting.id`); a label for a
+      // file whose name holds one still matches.
+      labels[ControlCharacters.replacing(file, keeping: ControlCharacters.escapedByFormats)] = role
     }
     return labels
   }

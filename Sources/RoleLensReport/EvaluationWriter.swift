@@ -2,12 +2,19 @@ import RoleLensClassify
 
 /// Writes and prints `eval` results: eval.csv, confusion.csv and a table for the terminal.
 public struct EvaluationWriter: Sendable {
-  public init() {}
+  /// Whether text cells get the formula guard (`--no-formula-guard`); eval.csv and
+  /// confusion.csv hold only role ids, which never start with a formula character.
+  public var formulaGuard: Bool
+
+  public init(formulaGuard: Bool = true) {
+    self.formulaGuard = formulaGuard
+  }
 
   /// `eval.csv`: one row per role with enough support, then a `macro` row (macro-F1 in `f1`,
   /// accuracy in `precision` is not mixed in: it has its own row).
   public func evalCSV(_ evaluation: Evaluation) -> String {
-    var csv = CSVWriter(header: ["role", "precision", "recall", "f1", "support", "predicted"])
+    var csv = CSVWriter(
+      header: ["role", "precision", "recall", "f1", "support", "predicted"], formulaGuard: formulaGuard)
     for scores in evaluation.roles {
       csv.appendRow([
         .text(scores.role.rawValue), .number(scores.precision), .number(scores.recall), .number(scores.f1),
@@ -21,7 +28,7 @@ public struct EvaluationWriter: Sendable {
 
   /// `confusion.csv`: one row per labelled role (`gold`), one column per predicted role.
   public func confusionCSV(_ evaluation: Evaluation) -> String {
-    var csv = CSVWriter(header: ["gold"] + Role.ids)
+    var csv = CSVWriter(header: ["gold"] + Role.ids, formulaGuard: formulaGuard)
     for role in Role.allCases {
       csv.appendRow([.text(role.rawValue)] + evaluation.confusion[role.index].map { .integer($0) })
     }
@@ -51,7 +58,7 @@ public struct EvaluationWriter: Sendable {
     lines.append(
       "macro-F1 \(CSVWriter.format(evaluation.macroF1, decimals: 3)) over \(evaluation.roles.count) roles with at least \(evaluation.minimumSupport) labelled postings; accuracy \(CSVWriter.format(evaluation.accuracy, decimals: 3)) on \(evaluation.count) postings")
     if !unmatched.isEmpty {
-      lines.append("\(unmatched.count) labelled files not found among the postings (skipped or missing), e.g. \(unmatched.prefix(3).joined(separator: ", "))")
+      lines.append("\(unmatched.count) labelled files not found among the postings (skipped or missing), e.g. \(unmatched.prefix(3).map(TerminalText.line).joined(separator: ", "))")
     }
     if unlabelled > 0 { lines.append("\(unlabelled) postings without a label were ignored") }
     lines.append("")

@@ -40,7 +40,9 @@ public indirect enum JSONValue: Sendable, Hashable {
     }
   }
 
-  /// A JSON string literal with the escapes RFC 8259 requires.
+  /// A JSON string literal with the escapes RFC 8259 requires, and `\u` escapes for DEL and the
+  /// C1 controls (U+0080–U+009F) too, so that no control character reaches a terminal that
+  /// shows the file.
   public static func quote(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
@@ -53,7 +55,7 @@ public indirect enum JSONValue: Sendable, Hashable {
       case "\u{2028}": result += "\\u2028"
       case "\u{2029}": result += "\\u2029"
       default:
-        if scalar.value < 0x20 {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
           result += String(format: "\\u%04x", scalar.value)
         } else {
           result.unicodeScalars.append(scalar)

@@ -23,6 +23,8 @@ public final class PostingTable: @unchecked Sendable {
   private var spillFull = false
   private let spillPath: String
   private let lock = NSLock()
+  /// Whether the free-text cells (title, company, location, warnings) get the formula guard.
+  public let formulaGuard: Bool
 
   private var total = 0
   private var duplicateRows = 0
@@ -33,7 +35,9 @@ public final class PostingTable: @unchecked Sendable {
   /// Spill once this many bytes of rows are pending.
   private static let batchSize = 1 << 20
 
-  public init() {
+  /// An empty table; `formulaGuard` as in `CSVWriter`.
+  public init(formulaGuard: Bool = true) {
+    self.formulaGuard = formulaGuard
     spillPath = FileManager.default.temporaryDirectory
       .appendingPathComponent("rolelens-postings-\(getpid())-\(UUID().uuidString).csv").path
     spill = fopen(spillPath, "w+")
@@ -43,8 +47,8 @@ public final class PostingTable: @unchecked Sendable {
   }
 
   /// A table holding `records`, in order.
-  public convenience init(_ records: [PostingRecord]) {
-    self.init()
+  public convenience init(_ records: [PostingRecord], formulaGuard: Bool = true) {
+    self.init(formulaGuard: formulaGuard)
     for record in records { append(record) }
   }
 
@@ -54,7 +58,7 @@ public final class PostingTable: @unchecked Sendable {
 
   /// Adds a posting's row.
   public func append(_ record: PostingRecord) {
-    let line = CSVWriter.line(Self.cells(record))
+    let line = CSVWriter.line(Self.cells(record), formulaGuard: formulaGuard)
     lock.lock()
     defer { lock.unlock() }
     let c = record.classification
@@ -102,16 +106,20 @@ public final class PostingTable: @unchecked Sendable {
     }
   }
 
-  /// The cells of a posting's row.
+  /// The cells of a posting's row: the keys (`id`, `path`, `duplicate_of`, `cluster`) verbatim,
+  /// `row` an integer, `needs_review` `true`/`false`.
   static func cells(_ record: PostingRecord) -> [CSVCell] {
     let c = record.classification
     return [
-      .text(record.id), .text(record.path), record.row.map { .integer($0) } ?? .empty,
+      .key(record.id), .key(record.path), record.row.map { .integer($0) } ?? .empty,
       .text(record.format.rawValue), .text(record.title), .optional(record.company),
       .optional(record.location), .text(c.role.rawValue), .number(c.confidence), .text(c.runnerUp.rawValue),
-      .text(c.needsReview ? "yes" : "no"),
+      .text(c.needsReview ? "true" : "false"),
     ] + Role.allCases.map { .number(c.score($0)) }
-      + [.optional(record.duplicateOf), .text(record.cluster ?? record.id), .text(record.warnings.joined(separator: "; "))]
+      + [
+        record.duplicateOf.map { .key($0) } ?? .empty, .key(record.cluster ?? record.id),
+        .text(record.warnings.joined(separator: "; ")),
+      ]
   }
 
   // MARK: - Private

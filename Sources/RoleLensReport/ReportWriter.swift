@@ -4,6 +4,10 @@ import RoleLensIngest
 import RoleLensOverlap
 
 /// Writes the report files into an output folder, each atomically.
+///
+/// Free-text cells get the formula guard when the report's posting table has it on
+/// (`AnalysisOptions.formulaGuard`, `--no-formula-guard`), so every file of a run agrees; keys
+/// (`path` of skipped.csv, the ids of postings.csv) are written verbatim.
 public struct ReportWriter: Sendable {
   /// The files written, in order.
   public static let files = [
@@ -56,15 +60,17 @@ public struct ReportWriter: Sendable {
   }
 
   func skippedCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["path", "row", "reason", "detail"])
+    var csv = CSVWriter(header: ["path", "row", "reason", "detail"], formulaGuard: report.postings.formulaGuard)
     for skipped in report.skipped {
-      csv.appendRow([.text(skipped.path), skipped.row.map { .integer($0) } ?? .empty, .text(skipped.reason.rawValue), .text(skipped.detail)])
+      csv.appendRow([.key(skipped.path), skipped.row.map { .integer($0) } ?? .empty, .text(skipped.reason.rawValue), .text(skipped.detail)])
     }
     return csv.output
   }
 
   func rolesCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["role", "name", "postings", "share", "mean_confidence", "needs_review"])
+    var csv = CSVWriter(
+      header: ["role", "name", "postings", "share", "mean_confidence", "needs_review"],
+      formulaGuard: report.postings.formulaGuard)
     let postings = report.postings
     let total = postings.count
     for role in Role.allCases {
@@ -82,7 +88,7 @@ public struct ReportWriter: Sendable {
     var csv = CSVWriter(header: [
       "role_a", "role_b", "metric", "value", "ci_low", "ci_high", "p_value", "n_a", "n_b", "clusters_a", "clusters_b",
       "note",
-    ])
+    ], formulaGuard: report.postings.formulaGuard)
     let overlap = report.overlap
     let (a, b) = (overlap.options.roleA, overlap.options.roleB)
     for figure in overlap.figures {
@@ -99,7 +105,7 @@ public struct ReportWriter: Sendable {
     var csv = CSVWriter(header: [
       "term", "count_a", "count_b", "docs_a", "docs_b", "clusters_a", "clusters_b", "log_odds", "log_odds_z", "p_value",
       "q_value", "side",
-    ])
+    ], formulaGuard: report.postings.formulaGuard)
     let overlap = report.overlap
     for term in report.overlap.terms {
       csv.appendRow([
@@ -112,7 +118,9 @@ public struct ReportWriter: Sendable {
   }
 
   func skillsCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: ["skill", "name", "role", "postings", "postings_with_skill", "share"])
+    var csv = CSVWriter(
+      header: ["skill", "name", "role", "postings", "postings_with_skill", "share"],
+      formulaGuard: report.postings.formulaGuard)
     for (index, skill) in report.lexicon.skills.enumerated() {
       for role in Role.allCases {
         guard let stats = report.overlap.statistics[role], stats.postings > 0 else { continue }
@@ -129,7 +137,7 @@ public struct ReportWriter: Sendable {
   func similarityCSV(_ report: AnalysisReport) -> String {
     var csv = CSVWriter(header: [
       "role_a", "role_b", "n_a", "n_b", "clusters_a", "clusters_b", "overlap_index", "cosine_raw", "jaccard_raw", "note",
-    ])
+    ], formulaGuard: report.postings.formulaGuard)
     for similarity in report.overlap.similarities {
       csv.appendRow([
         .text(similarity.roleA.rawValue), .text(similarity.roleB.rawValue),

@@ -69,7 +69,7 @@ public enum Summary {
 public enum ClassificationText {
   /// One tab-separated line: path (with row), role, confidence, runner-up, review flag.
   public static func line(_ posting: Posting, _ c: Classification) -> String {
-    let path = posting.row.map { "\(posting.path)#\($0)" } ?? posting.path
+    let path = TerminalText.line(posting.row.map { "\(posting.path)#\($0)" } ?? posting.path)
     return [
       path, c.role.rawValue, CSVWriter.format(c.confidence, decimals: 3), "runner-up " + c.runnerUp.rawValue,
       c.needsReview ? "needs review" : "",
@@ -159,25 +159,39 @@ public enum PostingText {
   /// A readable listing: fields, then each section with its kind.
   public static func plain(_ posting: Posting, tokens: [String] = []) -> String {
     var lines: [String] = []
-    lines.append("path:        \(posting.path)\(posting.row.map { " (row \($0))" } ?? "")")
+    lines.append("path:        \(TerminalText.line(posting.path))\(posting.row.map { " (row \($0))" } ?? "")")
     lines.append("format:      \(posting.format.rawValue)")
-    lines.append("title:       \(posting.title)")
-    if let company = posting.company { lines.append("company:     \(company)") }
-    if let location = posting.location { lines.append("location:    \(location)") }
-    if let date = posting.datePosted { lines.append("date posted: \(date)") }
+    lines.append("title:       \(TerminalText.line(posting.title))")
+    if let company = posting.company { lines.append("company:     \(TerminalText.line(company))") }
+    if let location = posting.location { lines.append("location:    \(TerminalText.line(location))") }
+    if let date = posting.datePosted { lines.append("date posted: \(TerminalText.line(date))") }
     let words = posting.sections.reduce(0) { $0 + $1.text.split(separator: " ").count }
     lines.append("sections:    \(posting.sections.count) (\(words) words)")
-    for warning in posting.warnings { lines.append("warning:     \(warning)") }
+    for warning in posting.warnings { lines.append("warning:     \(TerminalText.line(warning))") }
     if !tokens.isEmpty {
-      let shown = tokens.prefix(40).joined(separator: " ")
+      let shown = TerminalText.line(tokens.prefix(40).joined(separator: " "))
       lines.append("tokens:      \(tokens.count): \(shown)\(tokens.count > 40 ? " ..." : "")")
     }
     for section in posting.sections {
       lines.append("")
-      let heading = section.heading.isEmpty ? "(no heading)" : section.heading
+      let heading = section.heading.isEmpty ? "(no heading)" : TerminalText.line(section.heading)
       lines.append("== \(heading) [\(section.kind.rawValue)]")
-      for line in section.text.split(separator: "\n") { lines.append("   \(line)") }
+      for line in section.text.split(separator: "\n") { lines.append("   " + TerminalText.block(String(line))) }
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// Text for a terminal: nothing read from an input reaches stdout or stderr as a control
+/// character, so a title cannot set the window title, clear the screen or move the cursor.
+/// Controls are shown as their visible replacements (`ControlCharacters`: ESC as `␛`).
+public enum TerminalText {
+  /// A one-line field (a path, a title, a file name from a labels file): every control,
+  /// line breaks and tabs included, made visible, so the field stays on its line and column.
+  public static func line(_ text: String) -> String { ControlCharacters.replacing(text) }
+
+  /// Whole output: every control but line feed and tab made visible.
+  public static func block(_ text: String) -> String {
+    ControlCharacters.replacing(text, keeping: ControlCharacters.bodyLayout)
   }
 }

@@ -32,7 +32,7 @@ struct RoleLens: ParsableCommand {
         Self.exit(withError: error)
       }
       let message = fullMessage(for: error)
-      FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+      writeError(message.hasSuffix("\n") ? message : message + "\n")
       Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
     }
   }
@@ -59,8 +59,24 @@ struct CommandFailure: Error {
 
   func report() -> Never {
     for line in message.split(separator: "\n") {
-      FileHandle.standardError.write(Data("rolelens: \(line)\n".utf8))
+      writeError("rolelens: \(TerminalText.line(String(line)))\n")
     }
     exit(code)
   }
+}
+
+/// Prints `text` on stdout with every control character but line feed and tab made visible
+/// (`TerminalText.block`): nothing read from an input reaches a terminal as an escape sequence.
+func printText(_ text: String, terminator: String = "\n") {
+  print(TerminalText.block(text), terminator: terminator)
+}
+
+/// Writes `text` on stderr, its control characters but line feed and tab made visible.
+func writeError(_ text: String) {
+  FileHandle.standardError.write(Data(TerminalText.block(text).utf8))
+}
+
+/// The stderr line of a skipped input: `rolelens: path: skipped (reason): detail`.
+func reportSkip(_ skip: SkippedInput) {
+  writeError("rolelens: \(TerminalText.line(skip.path)): skipped (\(skip.reason.rawValue)): \(TerminalText.line(skip.detail))\n")
 }

@@ -11,46 +11,10 @@ struct AnalyzeCommandTests {
     "role_similarity.csv", "summary.json",
   ]
 
-  /// Reads a CSV file written by rolelens into rows of fields (RFC 4180, as the tool writes it).
+  /// Reads a CSV file written by rolelens into rows of fields, strictly (RFC 4180, on bytes, as
+  /// any CSV reader splits it).
   static func readCSV(_ url: URL) throws -> [[String]] {
-    let text = try String(contentsOf: url, encoding: .utf8)
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var quoted = false
-    var iterator = text.makeIterator()
-    while let character = iterator.next() {
-      if quoted {
-        if character == "\"" {
-          if let next = iterator.next() {
-            if next == "\"" {
-              field.append("\"")
-            } else {
-              quoted = false
-              if next == "," { row.append(field); field = "" } else if next == "\n" { row.append(field); rows.append(row); row = []; field = "" } else { field.append(next) }
-            }
-          } else {
-            quoted = false
-          }
-        } else {
-          field.append(character)
-        }
-      } else if character == "\"" {
-        quoted = true
-      } else if character == "," {
-        row.append(field)
-        field = ""
-      } else if character == "\n" {
-        row.append(field)
-        rows.append(row)
-        row = []
-        field = ""
-      } else {
-        field.append(character)
-      }
-    }
-    if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-    return rows
+    try StrictCSVReader.read(String(contentsOf: url, encoding: .utf8))
   }
 
   static func column(_ name: String, of rows: [[String]]) throws -> [String] {

@@ -150,3 +150,24 @@ struct CSVWriterTests {
     #expect(checked == 1_000_000)
   }
 }
+
+@Suite("Control characters in reports and on the terminal")
+struct ReportControlCharacterTests {
+  @Test("a CSV cell never carries ESC, BEL, DEL or a C1 control; tab and line breaks stay quoted")
+  func csvCells() throws {
+    #expect(CSVWriter.render(.text("a\u{1B}]0;x\u{07}")) == "a\u{241B}]0;x\u{2407}")
+    #expect(CSVWriter.render(.key("id\u{9B}\u{7F}.txt")) == "id\u{FFFD}\u{2421}.txt")
+    #expect(CSVWriter.render(.text("two\nlines\tand\rcr")) == "\"two\nlines\tand\rcr\"")
+  }
+
+  @Test("JSON strings escape DEL and C1 controls as well as C0")
+  func jsonStrings() {
+    #expect(JSONValue.quote("\u{1B}[2J\u{7F}\u{9B}\u{85}") == "\"\\u001b[2J\\u007f\\u009b\\u0085\"")
+  }
+
+  @Test("terminal text shows every control visibly; whole output keeps line feeds and tabs")
+  func terminalText() {
+    #expect(TerminalText.line("a\nb\t\u{1B}[2J") == "a\u{240A}b\u{2409}\u{241B}[2J")
+    #expect(TerminalText.block("a\nb\t\u{1B}[2J\u{9B}") == "a\nb\t\u{241B}[2J\u{FFFD}")
+  }
+}

@@ -7,20 +7,22 @@ import _RoleLensTestSupport
 @testable import RoleLensOverlap
 @testable import RoleLensReport
 
+/// A classification with `role` on top at `confidence`, `runnerUp` second.
+private func classification(_ role: Role, runnerUp: Role, confidence: Double, needsReview: Bool) -> Classification {
+  var scores = [Double](repeating: 0, count: Role.allCases.count)
+  scores[role.index] = 12.5
+  scores[runnerUp.index] = 3
+  var confidences = [Double](repeating: (1 - confidence) / Double(Role.allCases.count - 1), count: Role.allCases.count)
+  confidences[role.index] = confidence
+  return Classification(
+    scores: scores, confidences: confidences, role: role, runnerUp: runnerUp, needsReview: needsReview, skills: [],
+    acronymReadings: [:], evidence: [])
+}
+
 /// A small report built by hand: two postings, one skipped input, and overlap figures chosen to
 /// exercise empty cells, notes, signs and the `side` column.
 private func sampleReport() throws -> AnalysisReport {
   let lexicon = try Lexicon.bundled()
-  func classification(_ role: Role, runnerUp: Role, confidence: Double, needsReview: Bool) -> Classification {
-    var scores = [Double](repeating: 0, count: Role.allCases.count)
-    scores[role.index] = 12.5
-    scores[runnerUp.index] = 3
-    var confidences = [Double](repeating: (1 - confidence) / Double(Role.allCases.count - 1), count: Role.allCases.count)
-    confidences[role.index] = confidence
-    return Classification(
-      scores: scores, confidences: confidences, role: role, runnerUp: runnerUp, needsReview: needsReview, skills: [],
-      acronymReadings: [:], evidence: [])
-  }
   let first = Posting(
     id: "jobs/tpm.html", path: "in/jobs/tpm.html", format: .html, title: "=HYPERLINK(\"http://evil\")",
     company: "Acme, Inc.", location: nil, sections: [], warnings: ["encoding fell back", "no date"])
@@ -73,6 +75,27 @@ private func sampleReport() throws -> AnalysisReport {
     skipped: [SkippedInput(path: "in/empty.txt", reason: .empty, detail: "the file has no bytes")],
     overlap: overlap, lexicon: lexicon,
     run: RunInfo(toolVersion: "0.0.0-test", lexiconHash: lexicon.sourceHash, seed: 7, inputFiles: 3, includeDuplicates: false))
+}
+
+/// The sample report with postings and skipped inputs whose keys start with formula characters
+/// (`-draft-tpm.txt`) and whose free text does too.
+private func keyedReport(formulaGuard: Bool) throws -> AnalysisReport {
+  var report = try sampleReport()
+  var first = PostingRecord(
+    posting: Posting(
+      id: "-draft-tpm.txt", path: "-in/-draft-tpm.txt", format: .text, title: "=SUM(1)", company: "@acme",
+      location: "+44", sections: [], warnings: ["-w"]),
+    classification: classification(.technicalProjectManager, runnerUp: .other, confidence: 0.9, needsReview: false),
+    duplicateOf: nil)
+  first.cluster = "-draft-tpm.txt"
+  var second = PostingRecord(
+    posting: Posting(id: "=jobs.csv#2", path: "=jobs.csv", row: 2, format: .csv, title: "Product Manager", sections: []),
+    classification: classification(.productManager, runnerUp: .other, confidence: 0.3, needsReview: true),
+    duplicateOf: "-draft-tpm.txt")
+  second.cluster = "-draft-tpm.txt"
+  report.postings = PostingTable([first, second], formulaGuard: formulaGuard)
+  report.skipped = [SkippedInput(path: "@in/-empty.txt", reason: .empty, detail: "=0 bytes")]
+  return report
 }
 
 @Suite("ReportWriter")
@@ -145,7 +168,7 @@ struct ReportWriterTests {
     try #require(lines.count == 3)
     #expect(lines[1].hasPrefix("jobs/tpm.html,in/jobs/tpm.html,,html,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Acme, Inc.\",,"))
     #expect(lines[1].hasSuffix(",,jobs/tpm.html,encoding fell back; no date"))
-    #expect(lines[2].hasPrefix("data.csv#2,in/data.csv,2,csv,Product Manager,,Zürich,product-manager,0.4000,other,yes,"))
+    #expect(lines[2].hasPrefix("data.csv#2,in/data.csv,2,csv,Product Manager,,Zürich,product-manager,0.4000,other,true,"))
     #expect(lines[2].hasSuffix(",jobs/tpm.html,data.csv#2,"))
     // 11 fixed columns, one score per role, duplicate_of, cluster and warnings.
     #expect(lines[2].split(separator: ",", omittingEmptySubsequences: false).count == 11 + Role.allCases.count + 3)
@@ -201,5 +224,51 @@ struct ReportWriterTests {
     #expect(throws: ReportError.cannotWrite(path: file, reason: "not a folder")) {
       try ReportWriter().write(report, to: file)
     }
+  }
+
+  @Test("postings.csv and skipped.csv write keys verbatim and guard the free text")
+  func keysVerbatim() throws {
+    let report = try keyedReport(formulaGuard: true)
+    let rows = try StrictCSVReader.read(try ReportWriter().postingsCSV(report))
+    let header = try #require(rows.first)
+    try #require(rows.count == 3)
+    func cell(_ row: Int, _ column: String) throws -> String { rows[row][try #require(header.firstIndex(of: column))] }
+    #expect(try cell(1, "id") == "-draft-tpm.txt")
+    #expect(try cell(1, "path") == "-in/-draft-tpm.txt")
+    #expect(try cell(1, "cluster") == "-draft-tpm.txt")
+    #expect(try cell(2, "id") == "=jobs.csv#2")
+    #expect(try cell(2, "path") == "=jobs.csv")
+    #expect(try cell(2, "row") == "2")
+    #expect(try cell(2, "duplicate_of") == "-draft-tpm.txt")
+    #expect(try cell(1, "title") == "'=SUM(1)")
+    #expect(try cell(1, "company") == "'@acme")
+    #expect(try cell(1, "location") == "'+44")
+    #expect(try cell(1, "warnings") == "'-w")
+    let skipped = try StrictCSVReader.read(ReportWriter().skippedCSV(report))
+    #expect(skipped == [["path", "row", "reason", "detail"], ["@in/-empty.txt", "", "empty", "'=0 bytes"]])
+  }
+
+  @Test("needs_review is true or false, row an integer or empty")
+  func reviewAndRowColumns() throws {
+    let rows = try StrictCSVReader.read(try ReportWriter().postingsCSV(try keyedReport(formulaGuard: true)))
+    let header = try #require(rows.first)
+    let review = try #require(header.firstIndex(of: "needs_review"))
+    let row = try #require(header.firstIndex(of: "row"))
+    #expect(rows.dropFirst().map { $0[review] } == ["false", "true"])
+    #expect(rows.dropFirst().map { $0[row] } == ["", "2"])
+  }
+
+  @Test("with the formula guard off, free text is written as it is, in every CSV file")
+  func formulaGuardOff() throws {
+    let report = try keyedReport(formulaGuard: false)
+    let rows = try StrictCSVReader.read(try ReportWriter().postingsCSV(report))
+    let header = try #require(rows.first)
+    let title = try #require(header.firstIndex(of: "title"))
+    let warnings = try #require(header.firstIndex(of: "warnings"))
+    #expect(rows[1][title] == "=SUM(1)")
+    #expect(rows[1][warnings] == "-w")
+    #expect(ReportWriter().skippedCSV(report) == "path,row,reason,detail\n@in/-empty.txt,,empty,=0 bytes\n")
+    #expect(ReportWriter().termsCSV(report).contains("\n-ops,1,1,"))
+    #expect(ReportWriter().termsCSV(try sampleReport()).contains("\n'-ops,1,1,"))
   }
 }

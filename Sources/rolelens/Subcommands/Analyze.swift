@@ -74,6 +74,8 @@ struct Analyze: ParsableCommand {
     return Role.ids.filter { $0 != first }.map { first + "," + $0 }
   }
 
+  @OptionGroup var csv: CSVOptions
+
   mutating func validate() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2 else {
@@ -110,6 +112,8 @@ struct Analyze: ParsableCommand {
     options.includeDuplicates = includeDuplicates
     // The command owns its process, so it may keep the allocator's resident memory low.
     options.memoryPolicy = .releaseToSystem
+
+    options.formulaGuard = csv.formulaGuard
     if let jobs { options.jobs = jobs }
 
     // Fail before reading any input when the reports could not be written.
@@ -130,7 +134,7 @@ struct Analyze: ParsableCommand {
     } catch {
       throw CommandFailure.from(error)
     }
-    print(Summary.text(report, out: out), terminator: "")
+    printText(Summary.text(report, out: out), terminator: "")
     if report.postings.count == 0 {
       throw CommandFailure(message: "no posting found in the inputs (\(report.skipped.count) skipped; see \(out)/skipped.csv)", code: 3)
     }
@@ -166,4 +170,15 @@ struct CommonOptions: ParsableArguments {
     options.textColumn = textColumn
     return options
   }
+}
+
+/// How the CSV reports are written.
+struct CSVOptions: ParsableArguments {
+  @Flag(
+    name: .customLong("formula-guard"), inversion: .prefixedNo,
+    help: """
+      Prefix free-text CSV cells starting with =, +, -, @, tab or CR with an apostrophe, so \
+      spreadsheets show them as text (keys such as id and path are never changed).
+      """)
+  var formulaGuard = true
 }

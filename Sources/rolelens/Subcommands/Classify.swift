@@ -40,14 +40,14 @@ struct Classify: ParsableCommand {
       throw CommandFailure.from(error)
     }
     for skip in skipped {
-      FileHandle.standardError.write(Data("rolelens: \(skip.path): skipped (\(skip.reason.rawValue)): \(skip.detail)\n".utf8))
+      reportSkip(skip)
     }
     if json {
-      print(JSONValue.array(results.map { ClassificationText.json($0.0, $0.1, explain: explain) }).rendered())
+      printText(JSONValue.array(results.map { ClassificationText.json($0.0, $0.1, explain: explain) }).rendered())
     } else {
       for (posting, classification) in results {
-        print(ClassificationText.line(posting, classification))
-        if explain { print(ClassificationText.explanation(classification), terminator: "") }
+        printText(ClassificationText.line(posting, classification))
+        if explain { printText(ClassificationText.explanation(classification), terminator: "") }
       }
     }
     if results.isEmpty { throw CommandFailure(message: "no posting found in the inputs", code: 3) }

@@ -36,6 +36,8 @@ struct Eval: ParsableCommand {
 
   @OptionGroup var common: CommonOptions
 
+  @OptionGroup var csv: CSVOptions
+
   func validate() throws {
     guard minSupport >= 1 else { throw ValidationError("--min-support must be at least 1") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -51,13 +53,13 @@ struct Eval: ParsableCommand {
     do {
       let labelled = try Analysis.readLabels(labels)
       report = try Analysis(options: options).evaluate(labels: labelled, minimumSupport: minSupport)
-      if let out { try EvaluationWriter().write(report.evaluation, to: out) }
+      if let out { try EvaluationWriter(formulaGuard: csv.formulaGuard).write(report.evaluation, to: out) }
     } catch let error as EvaluationError {
       throw CommandFailure.usage(error.description)
     } catch {
       throw CommandFailure.from(error)
     }
-    print(EvaluationWriter().text(report.evaluation, unmatched: report.unmatched, unlabelled: report.unlabelled), terminator: "")
+    printText(EvaluationWriter().text(report.evaluation, unmatched: report.unmatched, unlabelled: report.unlabelled), terminator: "")
     if report.evaluation.count == 0 {
       throw CommandFailure(message: "no labelled posting found in the inputs", code: 3)
     }

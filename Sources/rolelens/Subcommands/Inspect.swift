@@ -27,7 +27,7 @@ struct Inspect: ParsableCommand {
       throw CommandFailure.from(error)
     }
     for skip in result.skipped {
-      FileHandle.standardError.write(Data("rolelens: \(skip.path): skipped (\(skip.reason.rawValue)): \(skip.detail)\n".utf8))
+      reportSkip(skip)
     }
     // The tokens the classifier reads (title, then body), as the tokenizer makes them.
     let tokenizer = Tokenizer()
@@ -35,12 +35,12 @@ struct Inspect: ParsableCommand {
     if json {
       let objects = result.postings.map { PostingText.json($0, tokens: tokens($0)) }
       if objects.count == 1, let only = objects.first {
-        print(only.rendered())
+        printText(only.rendered())
       } else {
-        print(JSONValue.array(objects).rendered())
+        printText(JSONValue.array(objects).rendered())
       }
     } else {
-      for posting in result.postings { print(PostingText.plain(posting, tokens: tokens(posting))) }
+      for posting in result.postings { printText(PostingText.plain(posting, tokens: tokens(posting))) }
     }
     if result.postings.isEmpty { throw CommandFailure(message: "\(file): no posting found", code: 3) }
   }

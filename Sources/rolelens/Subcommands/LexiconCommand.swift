@@ -22,9 +22,9 @@ struct LexiconCommand: ParsableCommand {
           guard let data = FileManager.default.contents(atPath: file) else {
             throw CommandFailure.usage("\(file): cannot read the file")
           }
-          print(String(decoding: data, as: UTF8.self), terminator: "")
+          printText(String(decoding: data, as: UTF8.self), terminator: "")
         } else {
-          print(try Lexicon.bundledSource(), terminator: "")
+          printText(try Lexicon.bundledSource(), terminator: "")
         }
       } catch {
         throw CommandFailure.from(error)
@@ -48,7 +48,7 @@ struct LexiconCommand: ParsableCommand {
       }
       let phrases = lexicon.roles.reduce(0) { $0 + $1.phrases.count + $1.negative.count }
       let titles = lexicon.roles.reduce(0) { $0 + $1.titles.count }
-      print("\(file): valid (\(lexicon.roles.count) roles, \(titles) title patterns, \(phrases) phrases, \(lexicon.skills.count) skill categories)")
+      printText("\(file): valid (\(lexicon.roles.count) roles, \(titles) title patterns, \(phrases) phrases, \(lexicon.skills.count) skill categories)")
     }
   }
 }

@@ -1,0 +1,116 @@
+/// Control characters in text read from inputs, and the visible characters that replace them.
+///
+/// A title, company, file name or body line is printed to terminals and written into CSV and
+/// JSON cells; a raw ESC or BEL there sets the window title or clears the screen of whoever
+/// looks at it, and a C1 control (U+0080–U+009F; CSI is U+009B) can do the same. So every
+/// C0 control (U+0000–U+001F), DEL (U+007F) and C1 control is replaced, except the few a
+/// field may hold as layout: a C0 control or DEL by its Unicode control picture (ESC → `␛`
+/// U+241B, BEL → `␇`, NUL → `␀`, DEL → `␡`), which shows which control it was; a C1 control,
+/// which has no picture, by U+FFFD `�`. Neither is a word character, so tokens do not change.
+public enum ControlCharacters {
+  /// The layout controls a multi-line body may keep: line feed and tab.
+  public static let bodyLayout: Set<Unicode.Scalar> = ["\n", "\t"]
+  /// The controls CSV and JSON escape or quote, which keys (ids, paths) keep verbatim: line
+  /// feed, carriage return and tab.
+  public static let escapedByFormats: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
+
+  /// Whether `scalar` is a C0 control, DEL or a C1 control.
+  public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+  }
+
+  /// The visible character that replaces the control `scalar`.
+  public static func picture(of scalar: Unicode.Scalar) -> Unicode.Scalar {
+    switch scalar.value {
+    case 0..<0x20: return Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}"
+    case 0x7F: return "\u{2421}"
+    default: return "\u{FFFD}"
+    }
+  }
+
+  /// `text` with every control not in `keeping` replaced by its visible character, and how many
+  /// were replaced.
+  ///
+  /// - Complexity: O(n) in the UTF-8 length; one pass over the bytes when there is nothing to
+  ///   replace (the usual case), and the text is returned as it is.
+  public static func replace(in text: String, keeping: Set<Unicode.Scalar> = []) -> (text: String, replaced: Int) {
+    guard mayHoldControls(text.utf8, keeping: keeping) else { return (text, 0) }
+    var result = String.UnicodeScalarView()
+    var replaced = 0
+    for scalar in text.unicodeScalars {
+      if isControl(scalar) && !keeping.contains(scalar) {
+        result.append(picture(of: scalar))
+        replaced += 1
+      } else {
+        result.append(scalar)
+      }
+    }
+    return (String(result), replaced)
+  }
+
+  /// `text` with every control not in `keeping` replaced by its visible character.
+  public static func replacing(_ text: String, keeping: Set<Unicode.Scalar> = []) -> String {
+    replace(in: text, keeping: keeping).text
+  }
+
+  /// Whether `utf8` may hold a control to replace: a byte below 0x20 that `keeping` does not
+  /// allow, DEL, or the lead byte 0xC2 of U+0080–U+009F followed by 0x80–0x9F.
+  private static func mayHoldControls(_ utf8: String.UTF8View, keeping: Set<Unicode.Scalar>) -> Bool {
+    var afterC2 = false
+    for byte in utf8 {
+      if byte < 0x20 {
+        if !keeping.contains(Unicode.Scalar(byte)) { return true }
+      } else if byte == 0x7F || (afterC2 && byte <= 0x9F && byte >= 0x80) {
+        return true
+      }
+      afterC2 = byte == 0xC2
+    }
+    return false
+  }
+}
+
+extension Posting {
+  /// Replaces the control characters of every field that is printed or written into a cell,
+  /// and adds a warning naming the fields when it replaced any.
+  ///
+  /// One-line fields (title, company, location, date, headings, warnings) holding a control
+  /// first have their white-space controls (tab, line breaks) turned into spaces; the body keeps line feeds and
+  /// tabs; `id` and `path` keep what CSV and JSON escape, so they still join with the inputs.
+  mutating func replaceControlCharacters() {
+    var fields: [String] = []
+    var total = 0
+    func line(_ value: String, _ name: String) -> String {
+      // Untouched when it holds no control at all (the usual case): no white space is trimmed.
+      guard ControlCharacters.replace(in: value).replaced > 0 else { return value }
+      let (text, count) = ControlCharacters.replace(in: normalizeSpace(value))
+      if count > 0 {
+        total += count
+        if !fields.contains(name) { fields.append(name) }
+      }
+      return text
+    }
+    func keep(_ value: String, _ name: String, _ keeping: Set<Unicode.Scalar>) -> String {
+      let (text, count) = ControlCharacters.replace(in: value, keeping: keeping)
+      if count > 0 {
+        total += count
+        if !fields.contains(name) { fields.append(name) }
+      }
+      return text
+    }
+    id = keep(id, "id", ControlCharacters.escapedByFormats)
+    path = keep(path, "path", ControlCharacters.escapedByFormats)
+    title = line(title, "title")
+    company = company.map { line($0, "company") }
+    location = location.map { line($0, "location") }
+    datePosted = datePosted.map { line($0, "date") }
+    for index in sections.indices {
+      sections[index].heading = line(sections[index].heading, "headings")
+      sections[index].text = keep(sections[index].text, "text", ControlCharacters.bodyLayout)
+    }
+    warnings = warnings.map { line($0, "warnings") }
+    guard total > 0 else { return }
+    warnings.append(
+      "replaced \(total) control character\(total == 1 ? "" : "s") (C0, DEL, C1) in \(fields.joined(separator: ", ")) "
+        + "with visible ones (ESC as \u{241B}, C1 as \u{FFFD})")
+  }
+}
