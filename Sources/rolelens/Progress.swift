@@ -68,10 +68,13 @@ final class Progress: @unchecked Sendable {
     guard !quiet else { return }
     let elapsed = Date().timeIntervalSince(start)
     let rate = elapsed > 0 ? Double(postings) / elapsed : 0
-    let prefix = isTerminal ? "\r\u{1B}[K" : ""
-    let line = String(
-      format: "%@rolelens: %d postings, %d skipped in %.1f s (%.0f postings/s)\n", prefix, postings, skipped, elapsed, rate)
-    FileHandle.standardError.write(Data(line.utf8))
+    var line = String(format: "rolelens: %d postings, %d skipped in %.1f s (%.0f/s)", postings, skipped, elapsed, rate)
+    if isTerminal {
+      let limit = max(Self.columns - 1, 10)
+      if line.count > limit { line = String(line.prefix(limit - 1)) + "…" }
+      line = "\r\u{1B}[K" + line
+    }
+    FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 
   static func duration(_ seconds: Double) -> String {
