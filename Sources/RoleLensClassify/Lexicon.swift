@@ -77,7 +77,7 @@ public struct Lexicon: Sendable {
 
 extension Lexicon {
   /// FNV-1a 64-bit hash of `text`, as 16 hex digits: stable across runs and platforms.
-  public static func fnv1a(_ text: String) -> String {
+  package static func fnv1a(_ text: String) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in text.utf8 {
       hash ^= UInt64(byte)

@@ -1,6 +1,6 @@
 /// Repairs of text that scrapers commonly damage: UTF-8 decoded twice ("mojibake") and HTML
 /// entities escaped twice.
-public enum TextRepair {
+package enum TextRepair {
   /// The byte each character came from when UTF-8 was misread as Windows-1252 or as
   /// ISO-8859-1 (whose 0x80...0x9F are the C1 controls U+0080...U+009F).
   static let windows1252Bytes: [UInt32: UInt8] = {
@@ -19,7 +19,7 @@ public enum TextRepair {
   ///
   /// - Returns: The text and the number of sequences repaired.
   /// - Complexity: O(n).
-  public static func repairMojibake(_ text: String) -> (text: String, repairs: Int) {
+  package static func repairMojibake(_ text: String) -> (text: String, repairs: Int) {
     guard mayContainMojibake(text) else { return (text, 0) }
     var result = String.UnicodeScalarView()
     var repairs = 0
@@ -92,7 +92,7 @@ public enum TextRepair {
   /// Decodes numeric (`&#8211;`, `&#x2013;`) and common named (`&amp;`) entities, up to
   /// `passes` times, so that a double-escaped `&amp;#8211;` becomes "–". Unknown entities and
   /// a bare `&` are kept.
-  public static func decodeEntities(_ text: String, passes: Int = 2) -> String {
+  package static func decodeEntities(_ text: String, passes: Int = 2) -> String {
     var current = text
     for _ in 0..<passes {
       guard current.contains("&") else { break }
