@@ -1,8 +1,13 @@
 import CLibXML2
 
 extension MarkupPrepass {
-  /// Open elements kept by the pre-pass: the deepest nesting libxml2 is handed.
+  /// Open elements kept by the pre-pass, beyond which only content elements still open.
   static let maximumDepth = 1000
+
+  /// Extra levels that content elements (headings, paragraphs, lists, tables, emphasis) may
+  /// still open beyond `maximumDepth`: a posting buried under thousands of wrapper `<div>`s
+  /// keeps its heading and list structure. libxml2 is never handed more than the sum.
+  static let contentDepthAllowance = 64
 
   /// From this depth on, end tags libxml2 would ignore are dropped. Below it nothing is: real
   /// pages, broken ones included, reach the pre-pass's cuts only when pathological, so an
@@ -56,7 +61,8 @@ extension MarkupPrepass {
       guard entries.count >= MarkupPrepass.maximumDepth else { return false }
       var depth = entries.count
       while depth > 0, Self.autoCloses(new: known, old: entries[depth - 1].known) { depth -= 1 }
-      return depth >= MarkupPrepass.maximumDepth
+      let limit = MarkupPrepass.maximumDepth + (Self.content.contains(known) ? MarkupPrepass.contentDepthAllowance : 0)
+      return depth >= limit
     }
 
     /// Applies a kept start tag named `hash`.
@@ -128,6 +134,13 @@ extension MarkupPrepass {
     }
 
     private static func isVoid(_ known: UInt8) -> Bool { void[Int(known)] }
+
+    /// Elements whose structure extraction reads (see `contentDepthAllowance`).
+    private static let content: Set<UInt8> = Set(
+      [
+        "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "tbody", "thead",
+        "tr", "td", "th", "b", "strong", "em", "i",
+      ].map(number))
 
     private static let documentLevel: Set<UInt8> = [number("html"), number("head"), number("body")]
 

@@ -841,6 +841,8 @@ struct PathologicalNestingTests {
     let largeCost = try Self.cost(largeFile)
     // Linear would be 4x (less, with start-up); quadratic is 16x. 8x leaves room for a busy machine.
     #expect(largeCost.seconds < 8 * smallCost.seconds + 0.5, "\(smallCost) -> \(largeCost)")
+    // And small in absolute terms: about a second per megabyte in a debug build, at most.
+    #expect(largeCost.seconds < 15, "\(smallCost) -> \(largeCost)")
     #expect(largeCost.kilobytes < 200_000, "peak \(largeCost.kilobytes) KB")
   }
 }
