@@ -26,6 +26,9 @@ let package = Package(
     // The C library's allocator controls (glibc's malloc_trim and mallopt).
     .systemLibrary(name: "CMalloc"),
 
+    // renameat2(2) (RENAME_EXCHANGE swaps a new report folder in), which glibc hides from Swift.
+    .systemLibrary(name: "CRename"),
+
     // MARK: - Pipeline stages, in dependency order
 
     .target(name: "RoleLensIngest", dependencies: ["CLibXML2", "CZlib"]),
@@ -36,7 +39,7 @@ let package = Package(
       resources: [.copy("Resources/default-lexicon.yaml")]
     ),
     .target(name: "RoleLensOverlap", dependencies: ["RoleLensClassify", "RoleLensText"]),
-    .target(name: "RoleLensReport", dependencies: ["RoleLensOverlap", "RoleLensClassify", "RoleLensIngest"]),
+    .target(name: "RoleLensReport", dependencies: ["RoleLensOverlap", "RoleLensClassify", "RoleLensIngest", "CRename"]),
     .target(
       name: "RoleLensKit",
       dependencies: [

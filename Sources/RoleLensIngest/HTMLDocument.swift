@@ -8,13 +8,18 @@ struct HTMLDocument: ~Copyable {
   private let document: htmlDocPtr
   /// Whether elements had attributes beyond `MarkupPrepass.maximumAttributes` removed.
   let attributesTrimmed: Bool
+  /// Whether start tags nested deeper than `MarkupPrepass.maximumDepth` were removed.
+  let depthCapped: Bool
 
   /// Parser options: RECOVER (real pages are broken; keep going), NONET (never touch the
   /// network), NOERROR/NOWARNING (libxml2 would otherwise print to stderr), NOBLANKS (drop
   /// ignorable white space nodes), COMPACT (smaller text nodes), and HUGE: without it libxml2
   /// stops parsing at 256 nested elements and silently drops the rest of the page. The limits
   /// HUGE lifts are enforced by rolelens instead: input size is capped before parsing
-  /// (--max-file-size), and every walk over the tree is iterative, so depth costs no stack.
+  /// (--max-file-size), `MarkupPrepass` caps nesting at `MarkupPrepass.maximumDepth` (HUGE
+  /// then only lets pages between 256 and that depth through) and drops the end tags libxml2
+  /// would search its whole element stack for in vain, and every walk over the tree is
+  /// iterative, so depth costs no stack.
   private static let options: Int32 = {
     let flags: [htmlParserOption] = [
       HTML_PARSE_RECOVER, HTML_PARSE_NONET, HTML_PARSE_NOERROR, HTML_PARSE_NOWARNING,
@@ -44,11 +49,13 @@ struct HTMLDocument: ~Copyable {
     if prepared {
       utf8 = Array(text.utf8)
       attributesTrimmed = false
+      depthCapped = false
     } else {
       let result = text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
         ?? MarkupPrepass.prepare(Array(text.utf8))
       utf8 = result.bytes
       attributesTrimmed = result.attributesTrimmed
+      depthCapped = result.depthCapped
     }
     if utf8.isEmpty { utf8 = [0x20] }
     guard let length = Int32(exactly: utf8.count) else { return nil }

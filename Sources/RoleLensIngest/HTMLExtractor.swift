@@ -39,7 +39,7 @@ struct ExtractedPage: Sendable {
   var blocks: [TextBlock]
   /// The text of every `<script type="application/ld+json">`.
   var jsonLD: [String]
-  /// Things to tell the user (attributes trimmed before parsing).
+  /// Things to tell the user (attributes trimmed or deep tags dropped before parsing).
   var warnings: [String] = []
 }
 
@@ -114,7 +114,8 @@ enum HTMLExtractor {
   ///   Pass `prepared: true` when the markup has been through `MarkupPrepass` already.
   static func extract(html: String, selectMainContent: Bool, prepared: Bool = false) -> ExtractedPage? {
     guard let document = HTMLDocument(html: html, prepared: prepared) else { return nil }
-    let warnings = document.attributesTrimmed ? [attributesTrimmedWarning] : []
+    let warnings = (document.attributesTrimmed ? [attributesTrimmedWarning] : [])
+      + (document.depthCapped ? [depthCappedWarning] : [])
     return document.withRoot { root in
       var walker = BlockWalker(keepFurniture: false)
       walker.walk(root)
@@ -139,6 +140,9 @@ enum HTMLExtractor {
 
   static let attributesTrimmedWarning =
     "an element has more than \(MarkupPrepass.maximumAttributes) attributes; the rest were ignored"
+
+  static let depthCappedWarning =
+    "elements are nested more than \(MarkupPrepass.maximumDepth) deep; the deeper tags were ignored (their text kept)"
 
   /// An element's class and id, lowercased and joined by a space; "" when it has neither.
   static func classAndID(_ node: xmlNodePtr) -> String {

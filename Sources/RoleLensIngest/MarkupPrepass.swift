@@ -33,6 +33,11 @@ enum MarkupPrepass {
     var attributesTrimmed = false
     /// Bytes of script and style bodies dropped.
     var droppedBytes = 0
+    /// Whether start tags nested deeper than `maximumDepth` were dropped.
+    var depthCapped = false
+    /// End tags dropped because libxml2 would ignore them, under nesting `strayEndTagDepth` or
+    /// more deep (see `OpenElements`).
+    var droppedEndTags = 0
   }
 
   /// Prepares `input` for parsing.
@@ -46,6 +51,7 @@ enum MarkupPrepass {
     // Bytes from `kept` up to the scan position are still to be copied.
     var kept = 0
     var index = 0
+    var elements = OpenElements()
     func copy(upTo position: Int) {
       if position > kept { result.bytes.append(contentsOf: UnsafeBufferPointer(start: base + kept, count: position - kept)) }
       kept = max(kept, position)
@@ -56,6 +62,22 @@ enum MarkupPrepass {
       index = open + 1
       guard index < end else { break }
       let next = base[index]
+      if next == UInt8(ascii: "/") {
+        // An end tag runs to the first `>` (libxml2 does not honour quotes there).
+        guard index + 1 < end, isLetter(base[index + 1]) else { continue }
+        var position = index + 1
+        while position < end && isNameByte(base[position]) { position += 1 }
+        let hash = nameHash(UnsafeBufferPointer(start: base + index + 1, count: position - index - 1))
+        let close = find(UInt8(ascii: ">"), in: base, from: position, to: end).map { $0 + 1 } ?? end
+        let depth = elements.depth
+        if !elements.end(hash), depth >= strayEndTagDepth {
+          copy(upTo: open)
+          kept = close
+          result.droppedEndTags += 1
+        }
+        index = close
+        continue
+      }
       if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
         // A comment runs to `-->`; other declarations and processing instructions to `>`.
         let isComment = index + 2 < end && base[index + 1] == UInt8(ascii: "-") && base[index + 2] == UInt8(ascii: "-")
@@ -69,6 +91,12 @@ enum MarkupPrepass {
       var position = index
       while position < end && isNameByte(base[position]) { position += 1 }
       let name = UnsafeBufferPointer(start: base + index, count: position - index)
+      let hash = nameHash(name)
+      // Where this tag starts in the output, in case it is dropped after a cut was copied.
+      let outputStart = result.bytes.count + max(0, open - kept)
+      // `/` right before `>` closes the element, unless it ends an unquoted attribute value.
+      var unquotedValue = false
+      var afterEquals = false
       let rawText: StaticString? = matches(name, "script") ? "script" : matches(name, "style") ? "style" : nil
       var attributes = 0
       var quote: UInt8 = 0
@@ -80,7 +108,9 @@ enum MarkupPrepass {
           if byte == quote { quote = 0 }
         } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
           quote = byte
+          afterEquals = false
         } else if byte == UInt8(ascii: "=") {
+          afterEquals = !unquotedValue
           attributes += 1
           if attributes > maximumAttributes && !cut {
             // Keep the tag up to the white space before this attribute's name; drop the rest.
@@ -92,6 +122,11 @@ enum MarkupPrepass {
           }
         } else if byte == UInt8(ascii: ">") {
           break
+        } else if isSpace(byte) {
+          unquotedValue = false
+        } else if afterEquals {
+          unquotedValue = true
+          afterEquals = false
         }
         if !isSpace(byte) { previous = byte }
         position += 1
@@ -102,13 +137,27 @@ enum MarkupPrepass {
         index = end
         break
       }
+      let selfClosed = base[position - 1] == UInt8(ascii: "/") && position - 1 > index && !unquotedValue
+      // Script and style are never dropped: their bodies would then be read as markup.
+      if rawText == nil, elements.dropsStart(hash, selfClosed: selfClosed) {
+        // Nested too deep: libxml2 never sees this tag (its text stays, one level up).
+        if cut { result.bytes.removeSubrange(outputStart...) } else { copy(upTo: open) }
+        kept = position + 1
+        index = position + 1
+        result.depthCapped = true
+        continue
+      }
+      elements.start(hash, selfClosed: selfClosed)
       if cut { kept = position }
       index = position + 1
-      guard let rawText, previous != UInt8(ascii: "/"), !contains(base, from: open, to: position, lowercased: "ld+json") else {
+      guard let rawText, previous != UInt8(ascii: "/") else { continue }
+      let bodyEnd = findEndTag(rawText, in: base, from: index, to: end) ?? end
+      if contains(base, from: open, to: position, lowercased: "ld+json") {
+        // A JSON-LD body is kept whole, and not read as markup.
+        index = bodyEnd
         continue
       }
       // A script or style body: drop it up to its end tag (or the end of the input).
-      let bodyEnd = findEndTag(rawText, in: base, from: index, to: end) ?? end
       copy(upTo: index)
       result.droppedBytes += bodyEnd - index
       kept = bodyEnd

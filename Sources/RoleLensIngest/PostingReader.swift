@@ -107,11 +107,13 @@ public struct PostingReader: Sendable {
     // Script and style bodies go before decoding: every later pass then reads only the text
     // that matters. Only for encodings where markup is ASCII (not UTF-16/32).
     var attributesTrimmed = false
+    var depthCapped = false
     var markupPrepared = false
     if format == .html, TextDecoding.isASCIICompatible(bytes) {
       let prepared = MarkupPrepass.prepare(bytes)
       bytes = prepared.bytes
       attributesTrimmed = prepared.attributesTrimmed
+      depthCapped = prepared.depthCapped
       markupPrepared = true
     }
     let decoded: DecodedText
@@ -126,6 +128,7 @@ public struct PostingReader: Sendable {
     let (text, repairs) = TextRepair.repairMojibake(decoded.text)
     if repairs > 0 { warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)") }
     if attributesTrimmed { warnings.append(HTMLExtractor.attributesTrimmedWarning) }
+    if depthCapped { warnings.append(HTMLExtractor.depthCappedWarning) }
     var result: ReadResult
     switch format {
     case .csv, .jsonl, .json:

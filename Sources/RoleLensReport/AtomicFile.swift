@@ -13,7 +13,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Writes files so that a reader never sees half of one: the content goes to a temporary file
-/// in the same folder, which is then renamed over the target (rename is atomic on POSIX).
+/// in the same folder, fsynced, which is then renamed over the target (rename is atomic on
+/// POSIX) and the folder fsynced. A report set as a whole is replaced by `ReportFolder`.
 enum AtomicFile {
   static func write(_ text: String, to path: String) throws {
     try write(to: path) { try put(text, to: $0, path: path) }
@@ -44,7 +45,7 @@ enum AtomicFile {
       if case ReportError.cannotWrite(_, let reason) = error { throw ReportError.cannotWrite(path: path, reason: reason) }
       throw error
     }
-    guard fclose(stream) == 0 else {
+    guard finish(stream) else {
       let reason = String(cString: strerror(errno))
       unlink(temporary)
       throw ReportError.cannotWrite(path: path, reason: reason)
@@ -54,6 +55,47 @@ enum AtomicFile {
       unlink(temporary)
       throw ReportError.cannotWrite(path: path, reason: reason)
     }
+    try syncFolder(folder.isEmpty ? "." : folder)
+  }
+
+  /// Creates `path` (which must not exist) and writes it with `body`, fsynced: for files of a
+  /// staging folder, which no reader sees until it is swapped in.
+  static func create(at path: String, _ body: (UnsafeMutablePointer<FILE>) throws -> Void) throws {
+    guard let stream = fopen(path, "wx") else {
+      throw ReportError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+    }
+    do {
+      try body(stream)
+    } catch {
+      fclose(stream)
+      throw error
+    }
+    guard finish(stream) else { throw ReportError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+  }
+
+  /// `create` for text.
+  static func create(_ text: String, at path: String) throws {
+    try create(at: path) { try put(text, to: $0, path: path) }
+  }
+
+  /// Flushes, fsyncs (`fsync` on the stream's descriptor) and closes `stream`; false on failure
+  /// (ENOSPC often shows only here), with `errno` set.
+  private static func finish(_ stream: UnsafeMutablePointer<FILE>) -> Bool {
+    guard fflush(stream) == 0, fsync(fileno(stream)) == 0 else {
+      let saved = errno
+      fclose(stream)
+      errno = saved
+      return false
+    }
+    return fclose(stream) == 0
+  }
+
+  /// fsyncs a folder, so that the names created or renamed in it survive a crash.
+  static func syncFolder(_ folder: String) throws {
+    let descriptor = open(folder, O_RDONLY | O_DIRECTORY)
+    guard descriptor >= 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
+    defer { close(descriptor) }
+    guard fsync(descriptor) == 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
   }
 
   /// Creates `folder` (and parents) if needed and checks it is a writable folder.

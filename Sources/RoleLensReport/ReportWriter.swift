@@ -3,7 +3,7 @@ import RoleLensClassify
 import RoleLensIngest
 import RoleLensOverlap
 
-/// Writes the report files into an output folder, each atomically.
+/// Writes the report files into an output folder, the set as a whole atomically.
 ///
 /// Free-text cells get the formula guard when the report's posting table has it on
 /// (`AnalysisOptions.formulaGuard`, `--no-formula-guard`), so every file of a run agrees; keys
@@ -17,25 +17,30 @@ public struct ReportWriter: Sendable {
 
   public init() {}
 
-  /// Writes every report file into `folder`, creating it if needed.
+  /// Writes every report file into `folder`, creating it if needed, replacing the previous
+  /// set as a whole (see `ReportFolder`): a reader, or a run killed at any point, sees either
+  /// the complete previous set or the complete new one. Files in `folder` that rolelens did not
+  /// write are kept; a folder holding folders of its own is refused.
   ///
-  /// - Throws: `ReportError.cannotWrite` naming the folder or file that could not be written.
+  /// - Throws: `ReportError.cannotWrite` naming the folder or file that could not be written;
+  ///   the folder is then as it was.
   public func write(_ report: AnalysisReport, to folder: String) throws {
-    try AtomicFile.prepareFolder(folder)
-    let path = { (name: String) in folder.hasSuffix("/") ? folder + name : folder + "/" + name }
-    try AtomicFile.write(to: path("postings.csv")) { try report.postings.write(to: $0) }
-    let contents: [(String, String)] = [
-      ("skipped.csv", skippedCSV(report)),
-      ("roles.csv", rolesCSV(report)),
-      ("overlap.csv", overlapCSV(report)),
-      ("terms.csv", termsCSV(report)),
-      ("skills.csv", skillsCSV(report)),
-      ("role_similarity.csv", similarityCSV(report)),
-      ("summary.json", summaryJSON(report).rendered() + "\n"),
-      ("report.html", HTMLReport(report: report).render()),
-    ]
-    for (name, text) in contents {
-      try AtomicFile.write(text, to: path(name))
+    try ReportFolder(folder, files: Self.files).replace { staging in
+      let path = { (name: String) in staging + "/" + name }
+      try AtomicFile.create(at: path("postings.csv")) { try report.postings.write(to: $0) }
+      let contents: [(String, () -> String)] = [
+        ("skipped.csv", { skippedCSV(report) }),
+        ("roles.csv", { rolesCSV(report) }),
+        ("overlap.csv", { overlapCSV(report) }),
+        ("terms.csv", { termsCSV(report) }),
+        ("skills.csv", { skillsCSV(report) }),
+        ("role_similarity.csv", { similarityCSV(report) }),
+        ("summary.json", { summaryJSON(report).rendered() + "\n" }),
+        ("report.html", { HTMLReport(report: report).render() }),
+      ]
+      for (name, text) in contents {
+        try AtomicFile.create(text(), at: path(name))
+      }
     }
   }
 

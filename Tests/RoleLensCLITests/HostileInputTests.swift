@@ -47,7 +47,7 @@ struct HostileInputTests {
     Input(
       name: "utf16le-no-bom.txt",
       outcome: .posting(warning: "no byte-order mark; bytes look like UTF-16LE")),
-    Input(name: "deep-nesting.html", outcome: .posting(warning: nil)),
+    Input(name: "deep-nesting.html", outcome: .posting(warning: "nested more than 1000 deep")),
     Input(
       name: "many-attributes.html",
       outcome: .posting(warning: "an element has more than 1000 attributes; the rest were ignored")),
@@ -786,5 +786,63 @@ enum HostileFolder {
     try write(sample(17).plainText, "with spaces.txt")
     try write(sample(18).plainText, "naïve-résumé.txt")
     try write(sample(19).plainText, "line\nbreak.txt")
+  }
+}
+
+/// The cost of one pathological page: `rolelens inspect` on it, run as a child so that its peak
+/// memory is its own (`wait4`'s `ru_maxrss`).
+@Suite("Pathological nesting costs time linear in the bytes and bounded memory")
+struct PathologicalNestingTests {
+  /// Seconds and peak resident kilobytes of `rolelens inspect file`.
+  static func cost(_ file: URL) throws -> (seconds: Double, kilobytes: Int) {
+    let arguments = [TestSupport.executable.path, "inspect", file.path]
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid: pid_t = 0
+    let start = Date()
+    let spawned = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
+    try #require(spawned == 0, "cannot run \(arguments[0])")
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(pid, &status, 0, &usage)
+    #expect(status == 0, "inspect \(file.lastPathComponent) exited with status \(status)")
+    return (Date().timeIntervalSince(start), usage.ru_maxrss)
+  }
+
+  static let head = "<html><head><title>Technical Project Manager</title></head><body>"
+    + "<h1>Technical Project Manager</h1><p>Plan releases and coordinate the teams on the roadmap.</p>"
+
+  /// The three pathological shapes, with `n` tags of each kind.
+  static func page(_ kind: String, _ n: Int) -> String {
+    switch kind {
+    case "deep": return head + String(repeating: "<div>", count: n) + "<p>Deep text.</p></body></html>"
+    case "unmatched": return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n) + "</body></html>"
+    default:
+      return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n)
+        + String(repeating: "<b>", count: n) + "</body></html>"
+    }
+  }
+
+  @Test("four times the bytes cost at most about four times the time, and memory stays bounded", arguments: ["deep", "unmatched", "both"])
+  func linear(kind: String) throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // 25,000 and 100,000 pairs: 0.3 and 1.2 MB of unmatched end tags (the latter took ~19 s
+    // before the pre-pass cut them); 100,000 and 400,000 nested divs.
+    let small = kind == "deep" ? 100_000 : 25_000
+    let smallFile = URL(fileURLWithPath: try TestSupport.write(Self.page(kind, small), to: "small.html", in: folder))
+    let largeFile = URL(fileURLWithPath: try TestSupport.write(Self.page(kind, small * 4), to: "large.html", in: folder))
+    let smallCost = try Self.cost(smallFile)
+    let largeCost = try Self.cost(largeFile)
+    // Linear would be 4x (less, with start-up); quadratic is 16x. 8x leaves room for a busy machine.
+    #expect(largeCost.seconds < 8 * smallCost.seconds + 0.5, "\(smallCost) -> \(largeCost)")
+    // And small in absolute terms: about a second per megabyte in a debug build, at most.
+    #expect(largeCost.seconds < 15, "\(smallCost) -> \(largeCost)")
+    #expect(largeCost.kilobytes < 200_000, "peak \(largeCost.kilobytes) KB")
   }
 }

@@ -20,7 +20,7 @@ struct MarkupPrepassTests {
   }
 
   /// What rolelens can see of a parsed page: every element name, attribute and text node in
-  /// document order, except the text inside non-JSON-LD scripts and styles.
+  /// document order with its depth, except the text inside non-JSON-LD scripts and styles.
   static func tree(_ bytes: [UInt8]) -> [String] {
     let options = Int32(
       bitPattern: HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
@@ -36,10 +36,10 @@ struct MarkupPrepassTests {
     guard let document else { return [] }
     defer { xmlFreeDoc(document) }
     var items: [String] = []
-    var stack: [(node: xmlNodePtr, hidden: Bool)] = []
-    if let root = xmlDocGetRootElement(document) { stack.append((root, false)) }
-    while let (node, hidden) = stack.popLast() {
-      if let next = node.pointee.next { stack.append((next, hidden)) }
+    var stack: [(node: xmlNodePtr, hidden: Bool, depth: Int)] = []
+    if let root = xmlDocGetRootElement(document) { stack.append((root, false, 0)) }
+    while let (node, hidden, depth) = stack.popLast() {
+      if let next = node.pointee.next { stack.append((next, hidden, depth)) }
       if node.pointee.type == XML_ELEMENT_NODE {
         let name = String(cString: node.pointee.name)
         var attributes: [String] = []
@@ -49,12 +49,12 @@ struct MarkupPrepassTests {
           attributes.append("\(String(cString: current.pointee.name))=\(value)")
           attribute = current.pointee.next
         }
-        items.append("<\(name) \(attributes.joined(separator: " "))>")
+        items.append("\(depth)<\(name) \(attributes.joined(separator: " "))>")
         let isLD = attributes.contains { $0.lowercased().contains("ld+json") }
         let opaque = (name == "script" || name == "style") && !isLD
-        if let child = node.pointee.children { stack.append((child, hidden || opaque)) }
+        if let child = node.pointee.children { stack.append((child, hidden || opaque, depth + 1)) }
       } else if !hidden, let content = node.pointee.content {
-        items.append(String(cString: content))
+        items.append("\(depth) " + String(cString: content))
       }
     }
     return items
@@ -177,5 +177,96 @@ struct MarkupPrepassTests {
     }
     // Scripts and styles are a large share of saved pages' bytes.
     #expect(dropped * 4 > total)
+  }
+
+  // MARK: - Nesting
+
+  /// The deepest element of the tree libxml2 builds from `bytes`.
+  static func depth(_ bytes: [UInt8]) -> Int {
+    tree(bytes).compactMap { item in Int(item.prefix { $0.isNumber }) }.max() ?? 0
+  }
+
+  @Test("start tags nested deeper than the cap are dropped, their text kept, with a warning")
+  func capsDepth() throws {
+    let html = "<body>" + String(repeating: "<div>", count: 3000) + "<p>Own the release plan.</p>"
+      + String(repeating: "</div>", count: 3000) + "<p>After.</p></body>"
+    let result = Self.prepare(html)
+    #expect(result.depthCapped)
+    let prepared = String(decoding: result.bytes, as: UTF8.self)
+    #expect(prepared.components(separatedBy: "<div>").count - 1 == MarkupPrepass.maximumDepth)
+    // The first 1000 end tags close the kept divs; the shallow strays after them are libxml2's.
+    // A paragraph may still open, within the content allowance.
+    #expect(prepared.hasSuffix("<p>Own the release plan.</p>" + String(repeating: "</div>", count: 3000) + "<p>After.</p></body>"))
+    #expect(Self.depth(result.bytes) <= MarkupPrepass.maximumDepth + 3)
+    // Content elements too stop opening after the allowance.
+    let lists = "<body>" + String(repeating: "<div>", count: 1000) + String(repeating: "<ul><li>", count: 500) + "x</body>"
+    #expect(Self.depth(MarkupPrepass.prepare(Array(lists.utf8)).bytes) <= MarkupPrepass.maximumDepth + MarkupPrepass.contentDepthAllowance + 3)
+    let page = try #require(HTMLExtractor.extract(html: html, selectMainContent: true))
+    #expect(page.warnings.contains(HTMLExtractor.depthCappedWarning))
+    #expect(page.blocks.map(\.text).joined(separator: " ").contains("Own the release plan."))
+    // Elements that open nothing (void, self-closed) and shallow pages are untouched.
+    let shallow = "<body>" + String(repeating: "<div><br><img src=a.png/><span/>", count: 900) + "x</body>"
+    #expect(!Self.prepare(shallow).depthCapped)
+    #expect(Self.prepared(shallow) == shallow)
+  }
+
+  @Test("under deep nesting, end tags that close nothing open are dropped; libxml2 builds the same tree")
+  func dropsStrayEndTags() {
+    let html = "<body><p>Lead " + String(repeating: "<div>", count: 300) + "the team"
+      + String(repeating: "</span>", count: 300) + "</b></div>tail</body>"
+    let result = Self.prepare(html)
+    #expect(result.droppedEndTags == 301)
+    // Shallow stray end tags are left to libxml2.
+    #expect(Self.prepared("<body><div>a</span></b></div></p></body>") == "<body><div>a</span></b></div></p></body>")
+    #expect(!result.depthCapped)
+    #expect(!Self.prepared(html).contains("</span>"))
+    Self.expectSameTree(html)
+    // `</b>` across a `<div>` is ignored by libxml2 (end-tag priority); `</div>` across `<b>` closes it.
+    for html in [
+      "<body><b>bold<div>block</b>still bold?</div>after</body>",
+      "<body><div>block<b>bold</div>after</b>end</body>",
+      "<body><table><tr><td>a<td>b<tr><td>c</table><p>one<p>two<ul><li>x<li>y</ul></body>",
+      "<body><ul><li>a<ul><li>b</li></ul></li><li>c</ul></p></body>",
+    ] {
+      Self.expectSameTree(html)
+    }
+  }
+
+  @Test("random tag soup below the depth cap parses to the same tree after the prepass", arguments: 0..<8)
+  func tagSoup(seed: UInt64) {
+    // Tags whose start and end rules differ: auto-closing, end-tag priorities, void elements.
+    let names = [
+      "div", "span", "p", "b", "i", "a", "li", "ul", "ol", "table", "tr", "td", "th", "tbody", "thead",
+      "dl", "dt", "dd", "h2", "form", "option", "select", "font", "pre", "br", "img", "hr", "custom-x",
+      "caption", "col", "colgroup", "center", "u", "s",
+    ]
+    var generator = SplitMix(seed: seed)
+    for _ in 0..<40 {
+      var html = ""
+      for _ in 0..<300 {
+        let name = names[Int(generator.next() % UInt64(names.count))]
+        switch generator.next() % 5 {
+        case 0, 1: html += "<\(name)>"
+        case 2: html += "</\(name)>"
+        case 3: html += "<\(name)/>"
+        default: html += "w\(generator.next() % 10) "
+        }
+      }
+      let original = Array(html.utf8)
+      #expect(Self.tree(original) == Self.tree(MarkupPrepass.prepare(original).bytes), "\(html)")
+    }
+  }
+}
+
+/// A small seeded generator (SplitMix64), so the tag soup is the same on every run.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+  mutating func next() -> UInt64 {
+    state = state &+ 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }

@@ -271,4 +271,60 @@ struct ReportWriterTests {
     #expect(ReportWriter().termsCSV(report).contains("\n-ops,1,1,"))
     #expect(ReportWriter().termsCSV(try sampleReport()).contains("\n'-ops,1,1,"))
   }
+
+  // MARK: - Replacing the set as a whole
+
+  /// The staging folders beside `folder`.
+  static func staging(beside folder: URL) throws -> [String] {
+    try listing(folder.deletingLastPathComponent()).filter { $0.contains(".rolelens-staging-") }
+  }
+
+  @Test("the user's own files in --out are kept, the same files, and no staging folder is left")
+  func keepsUserFiles() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    let notes = try TestSupport.write("mine\n", to: "notes.txt", in: out)
+    try TestSupport.write("stale\n", to: "terms.csv", in: out)
+    let before = try FileManager.default.attributesOfItem(atPath: notes)[.systemFileNumber] as? Int
+    try ReportWriter().write(try sampleReport(), to: out.path)
+    #expect(try listing(out) == (ReportWriter.files + ["notes.txt"]).sorted())
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "mine\n")
+    #expect(try FileManager.default.attributesOfItem(atPath: notes)[.systemFileNumber] as? Int == before)
+    #expect(try String(contentsOf: out.appendingPathComponent("terms.csv"), encoding: .utf8) != "stale\n")
+    #expect(try Self.staging(beside: out).isEmpty)
+  }
+
+  @Test("an --out holding a folder of its own is refused, naming it, and left as it was")
+  func refusesSubfolders() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    try TestSupport.write("old\n", to: "roles.csv", in: out)
+    try TestSupport.write("x", to: "drafts/a.txt", in: out)
+    let error = try #require(throws: ReportError.self) { try ReportWriter().write(try sampleReport(), to: out.path) }
+    #expect(error.description.contains("'drafts'"))
+    #expect(try listing(out) == ["drafts", "roles.csv"])
+    #expect(try String(contentsOf: out.appendingPathComponent("roles.csv"), encoding: .utf8) == "old\n")
+    #expect(try Self.staging(beside: out).isEmpty)
+  }
+
+  @Test("the leftovers of a killed run are removed by the next one; the user's files survive")
+  func removesLeftovers() throws {
+    let root = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let out = root.appendingPathComponent("out")
+    let notes = try TestSupport.write("mine\n", to: "notes.txt", in: out)
+    // A temporary file of the old writer, and a staging folder of a dead process (no such pid).
+    try TestSupport.write("half", to: ".terms.csv.tmp-4242", in: out)
+    let dead = root.appendingPathComponent(".out.rolelens-staging-99999999")
+    try TestSupport.write("half", to: "postings.csv", in: dead)
+    #expect(link(notes, dead.appendingPathComponent("notes.txt").path) == 0)
+    // Another tool's folder of a similar name is not rolelens's.
+    try TestSupport.write("theirs", to: "x.txt", in: root.appendingPathComponent(".out.staging-1"))
+    try ReportWriter().write(try sampleReport(), to: out.path)
+    #expect(try listing(out) == (ReportWriter.files + ["notes.txt"]).sorted())
+    #expect(try String(contentsOfFile: notes, encoding: .utf8) == "mine\n")
+    #expect(try listing(root) == [".out.staging-1", "out"])
+  }
 }
