@@ -4,7 +4,7 @@ import RoleLensOverlap
 
 /// Options of an analysis run; the command line maps its flags onto these.
 public struct AnalysisOptions: Sendable {
-  /// Files and folders to read.
+  /// Files and folders to read, as `PathEscaping` text (`\xHH` for a byte that is not UTF-8).
   public var inputs: [String]
   /// A lexicon file to use instead of the default.
   public var lexiconPath: String?

@@ -13,9 +13,11 @@ struct Analyze: ParsableCommand {
       """
   )
 
+  /// Paths as `PathEscaping` text of the raw arguments (see `RawArguments`).
   @Argument(help: "Files and folders of saved postings.")
   var inputs: [String]
 
+  /// The raw argument's `PathEscaping` text; `OutputFolder` resolves it.
   @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
   var out: String
 
@@ -72,7 +74,7 @@ struct Analyze: ParsableCommand {
   func run() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     var options = AnalysisOptions(inputs: inputs)
-    options.lexiconPath = common.lexicon
+    options.lexiconPath = common.lexiconPath
     options.ingest = common.ingest
     if let roleA = Role(rawValue: parts[0]), let roleB = Role(rawValue: parts[1]) {
       options.overlap.roleA = roleA
@@ -93,7 +95,12 @@ struct Analyze: ParsableCommand {
       let analysis = try Analysis(options: options)
       report = try analysis.run(progress: progress.update)
       progress.finish(postings: report.postings.count, skipped: report.skipped.count)
-      try ReportWriter().write(report, to: out)
+      let folder = try OutputFolder.prepare(out)
+      do {
+        try ReportWriter().write(report, to: folder.path)
+      } catch {
+        throw folder.naming(CommandFailure.from(error))
+      }
     } catch {
       throw CommandFailure.from(error)
     }
@@ -122,11 +129,14 @@ struct CommonOptions: ParsableArguments {
     guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
   }
 
-  /// Ingest options from the flags.
+  /// The lexicon file's name as a plain string (arguments arrive as `PathEscaping` text).
+  var lexiconPath: String? { lexicon.map(RawArguments.plain) }
+
+  /// Ingest options from the flags (column names as plain strings).
   var ingest: IngestOptions {
     var options = IngestOptions(maxFileSize: maxFileSize)
-    options.titleColumn = titleColumn
-    options.textColumn = textColumn
+    options.titleColumn = titleColumn.map(RawArguments.plain)
+    options.textColumn = textColumn.map(RawArguments.plain)
     return options
   }
 }
