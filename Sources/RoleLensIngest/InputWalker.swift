@@ -64,11 +64,11 @@ public struct InputFileList: RandomAccessCollection, Sendable {
 /// Symbolic links to files and folders are followed; a link that points nowhere or back into a
 /// folder being walked is reported, as are FIFOs, sockets and devices, which are never opened
 /// (reading a FIFO would block the run).
+///
+/// Every entry is accounted for: a file to read or a skipped entry. (A labels file beside the
+/// postings, such as `Corpus/labels.csv`, is a file like any other; `PostingReader` recognises
+/// it by its header.)
 public struct InputWalker: Sendable {
-  /// Names of files the walker never treats as inputs: project metadata living beside
-  /// postings (`labels.csv` in Corpus/) and hidden files.
-  public var ignoredNames: Set<String> = ["labels.csv"]
-
   public init() {}
 
   /// The result of a walk: files to read, in order, and entries that cannot be read.
@@ -141,7 +141,6 @@ public struct InputWalker: Sendable {
       // The root's children are relative to it: their relative paths start after its path.
       let childRelativeStart = relativeStart ?? bytes.count + separator.count
       for entryBytes in entries {
-        guard !ignoredNames.contains(String(decoding: entryBytes, as: UTF8.self)) else { continue }
         let childBytes = bytes + separator + entryBytes
         if entryBytes.first == UInt8(ascii: ".") {
           // Reported, not read: hidden entries are tool files (.git, .DS_Store), and a hidden
