@@ -1,9 +1,10 @@
 /// Extracts a posting from plain text or Markdown.
 ///
 /// The title is the first non-empty line unless a `Title:` line near the top says otherwise;
-/// `Company:`, `Location:` and `Date posted:` lines near the top fill those fields. Headings
-/// are Markdown `#` lines, lines in bold alone, or short lines that read as headings
-/// ("Responsibilities:", "WHAT YOU WILL DO").
+/// `Company:`, `Location:` and `Date posted:` lines near the top fill those fields. A line
+/// too long to be a title or a field (a paragraph, or a whole posting on one line) is body
+/// text. Headings are Markdown `#` lines, lines in bold alone, or short lines that read as
+/// headings ("Responsibilities:", "WHAT YOU WILL DO").
 enum PlainTextExtractor {
   struct Result {
     var title: String
@@ -16,7 +17,11 @@ enum PlainTextExtractor {
   /// How many lines from the top may hold `Title:`-style metadata.
   static let metadataWindow = 15
 
-  static func extract(_ text: String) -> Result {
+  /// Extracts title, fields and sections.
+  ///
+  /// - Parameter maxTitleLength: Lines longer than this (in characters) are never the title
+  ///   or a field's value.
+  static func extract(_ text: String, maxTitleLength: Int = IngestOptions().maxTitleLength) -> Result {
     let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
       .map { normalizeSpace(String($0)) }
     var title: String?
@@ -26,7 +31,9 @@ enum PlainTextExtractor {
     var datePosted: String?
     var metadataLines = Set<Int>()
     for (index, line) in lines.prefix(metadataWindow).enumerated() {
-      guard let (key, value) = metadata(line) else { continue }
+      // A field is short: a "Location: Remote. We are hiring..." line whose value runs on is
+      // the body (a dataset description with its line breaks gone).
+      guard line.count <= maxTitleLength, let (key, value) = metadata(line) else { continue }
       switch key {
       case "title", "job title", "position": if title == nil { title = value; titleLine = index }
       case "company", "employer", "organization", "organisation": company = company ?? value
@@ -36,11 +43,18 @@ enum PlainTextExtractor {
       }
       metadataLines.insert(index)
     }
-    if title == nil, let first = lines.firstIndex(where: { !$0.isEmpty }) {
+    // A first line too long for a title (a whole posting on one line) is body text, and the
+    // posting has no title.
+    if title == nil, let first = lines.firstIndex(where: { !$0.isEmpty }), lines[first].count <= maxTitleLength {
       title = stripMarkup(lines[first])
       titleLine = first
     }
-    let body = lines.enumerated().filter { index, _ in index != titleLine && !metadataLines.contains(index) }.map(\.element)
+    var body = lines.enumerated().filter { index, _ in index != titleLine && !metadataLines.contains(index) }.map(\.element)
+    if body.allSatisfy(\.isEmpty) && !metadataLines.subtracting([titleLine].compactMap { $0 }).isEmpty {
+      // Nothing but fields: their lines are the text ("Location: Remote. You will own the
+      // roadmap." is a description, not only a location).
+      body = lines.enumerated().filter { index, _ in index != titleLine }.map(\.element)
+    }
     return Result(
       title: title ?? "", company: company, location: location, datePosted: datePosted,
       sections: sections(ofLines: body))
@@ -80,7 +94,7 @@ enum PlainTextExtractor {
 
   /// The heading text if `line` is a heading line.
   static func heading(in line: String) -> String? {
-    if line.hasPrefix("#") {
+    if isATXHeading(line) {
       let text = stripMarkup(line)
       return text.isEmpty ? nil : text
     }
@@ -95,6 +109,15 @@ enum PlainTextExtractor {
     return nil
   }
 
+  /// Whether `line` is a Markdown heading: one to six `#` then a space or the end of the line
+  /// (`#StartYourStory` is a hashtag opening a paragraph, not a heading).
+  static func isATXHeading(_ line: String) -> Bool {
+    let marks = line.prefix(while: { $0 == "#" }).count
+    guard (1...6).contains(marks) else { return false }
+    let rest = line.dropFirst(marks)
+    return rest.isEmpty || rest.first == " " || rest.first == "\t"
+  }
+
   static func isBullet(_ line: String) -> Bool {
     guard let first = line.first else { return false }
     return "-*•·–▪◦●".contains(first) && line.dropFirst().first == " "
@@ -107,7 +130,7 @@ enum PlainTextExtractor {
   /// Removes Markdown heading marks and emphasis.
   static func stripMarkup(_ line: String) -> String {
     var text = Substring(line)
-    while text.first == "#" { text = text.dropFirst() }
+    if isATXHeading(line) { text = text.drop(while: { $0 == "#" }) }
     var result = String(text).replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
     result = result.trimmingWhitespace()
     return result

@@ -321,6 +321,27 @@ struct DatasetTests {
     #expect(walk.skipped.isEmpty && results.allSatisfy(\.skipped.isEmpty))
   }
 
+  // MARK: - Descriptions that look like fields or headings
+
+  @Test(
+    "a description that starts with a Location: line or a hashtag keeps its text",
+    arguments: [
+      "Location: Remote. You will own the roadmap and talk to customers every week.",
+      "Location: Remote\nLocation: You will own the roadmap and talk to customers every week.",
+      "Location: Remote (EMEA). " + String(repeating: "You will own the roadmap and talk to customers. ", count: 8),
+      "#StartYourStory with us: you will own the roadmap and talk to customers every week.",
+    ])
+  func descriptionLikeAField(description: String) throws {
+    let row = ["title": "Product Manager", "location": "Remote", "description": description]
+    let line = String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
+    let result = try Self.read(line + "\n", as: "dump.jsonl")
+    #expect(result.skipped.isEmpty, "\(result.skipped)")
+    let posting = try #require(result.postings.first)
+    #expect(posting.title == "Product Manager")
+    #expect(posting.location == "Remote")
+    #expect(posting.text.contains("own the roadmap"))
+  }
+
   @Test("a .json file that does not parse is skipped as corrupt")
   func jsonInvalid() throws {
     let result = try Self.read("[{\"title\": \"Product Manager\", ", as: "export.json")

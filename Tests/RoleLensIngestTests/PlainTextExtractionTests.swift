@@ -133,6 +133,17 @@ struct PlainTextExtractionTests {
       ])
   }
 
+  @Test("a posting on one line too long for a title is read as body text, without a title")
+  func oneLongLineIsBody() throws {
+    let line = String(repeating: "Product Manager owning the roadmap and the customer interviews. ", count: 16_000)
+    let result = try PostingReaderTests.read(line, as: "one-line.txt")
+    #expect(result.skipped.isEmpty, "\(result.skipped)")
+    let posting = try #require(result.postings.first)
+    #expect(posting.title == "")
+    #expect(posting.warnings.contains("no title found"))
+    #expect(posting.text.count == line.count - 1)  // the trailing space is normalised away
+  }
+
   @Test("a text file with a title but no body is skipped as no-text")
   func titleOnlyIsNoText() throws {
     let result = PostingReader().extract(
