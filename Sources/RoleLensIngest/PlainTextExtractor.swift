@@ -3,8 +3,10 @@
 /// The title is the first non-empty line unless a `Title:` line near the top says otherwise;
 /// `Company:`, `Location:` and `Date posted:` lines near the top fill those fields. A line
 /// too long to be a title or a field (a paragraph, or a whole posting on one line) is body
-/// text. Headings are Markdown `#` lines, lines in bold alone, or short lines that read as
-/// headings ("Responsibilities:", "WHAT YOU WILL DO").
+/// text. Inside YAML front matter (`---` lines, as Jekyll and Hugo postings have) values are
+/// YAML scalars: `title: "A: B"` is the title `A: B`. Headings are Markdown `#` lines, lines
+/// in bold alone, or short lines that read as headings ("Responsibilities:", "WHAT YOU WILL
+/// DO").
 enum PlainTextExtractor {
   struct Result {
     var title: String
@@ -30,10 +32,12 @@ enum PlainTextExtractor {
     var location: String?
     var datePosted: String?
     var metadataLines = Set<Int>()
+    let frontMatter = frontMatterLines(lines)
     for (index, line) in lines.prefix(metadataWindow).enumerated() {
       // A field is short: a "Location: Remote. We are hiring..." line whose value runs on is
       // the body (a dataset description with its line breaks gone).
-      guard line.count <= maxTitleLength, let (key, value) = metadata(line) else { continue }
+      guard line.count <= maxTitleLength, let (key, written) = metadata(line) else { continue }
+      let value = frontMatter.contains(index) ? yamlScalar(written) : written
       switch key {
       case "title", "job title", "position": if title == nil { title = value; titleLine = index }
       case "company", "employer", "organization", "organisation": company = company ?? value
@@ -77,6 +81,73 @@ enum PlainTextExtractor {
       }
     }
     return builder.build()
+  }
+
+  /// The indices of the lines inside YAML front matter: between a `---` line within the first
+  /// lines (the very first, or after a title line) and the next `---` or `...` line.
+  static func frontMatterLines(_ lines: [String]) -> Range<Int> {
+    let window = lines.prefix(metadataWindow)
+    guard let open = window.firstIndex(of: "---"), open <= 2,
+      let close = lines[(open + 1)...].firstIndex(where: { $0 == "---" || $0 == "..." })
+    else { return 0..<0 }
+    return (open + 1)..<close
+  }
+
+  /// The value of a YAML scalar written as `value`: a double-quoted scalar (`"A: \"B\""`)
+  /// with its escapes read, or a single-quoted one (`'It''s'`); anything else as it is, so a
+  /// title that merely contains or starts with quotes (`"Staff" Product Manager "Growth"`) is
+  /// kept. A quoted scalar with an escape YAML does not know is kept as written.
+  static func yamlScalar(_ value: String) -> String {
+    let scalars = Array(value.unicodeScalars)
+    guard scalars.count >= 2, let quote = scalars.first, quote == "\"" || quote == "'" else { return value }
+    var result = String.UnicodeScalarView()
+    var index = 1
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar == quote {
+        if quote == "'", index + 1 < scalars.count, scalars[index + 1] == "'" {
+          result.append("'")
+          index += 2
+          continue
+        }
+        // The closing quote: the scalar is the whole value only if nothing follows it.
+        return index == scalars.count - 1 ? normalizeSpace(String(result)) : value
+      }
+      if quote == "\"", scalar == "\\" {
+        guard index + 1 < scalars.count, let (unescaped, length) = yamlEscape(scalars, at: index + 1) else { return value }
+        result.append(unescaped)
+        index += 1 + length
+        continue
+      }
+      result.append(scalar)
+      index += 1
+    }
+    return value  // no closing quote
+  }
+
+  /// The character a YAML double-quoted escape stands for, the escape starting at `index`
+  /// (just after its backslash), and how many scalars it takes; `nil` for an unknown escape.
+  private static func yamlEscape(_ scalars: [Unicode.Scalar], at index: Int) -> (Unicode.Scalar, Int)? {
+    let simple: [Unicode.Scalar: Unicode.Scalar] = [
+      "0": "\u{0}", "a": "\u{7}", "b": "\u{8}", "t": "\t", "\t": "\t", "n": "\n", "v": "\u{B}", "f": "\u{C}",
+      "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\", "N": "\u{85}", "_": "\u{A0}",
+      "L": "\u{2028}", "P": "\u{2029}",
+    ]
+    let letter = scalars[index]
+    if let value = simple[letter] { return (value, 1) }
+    let digits: Int
+    switch letter {
+    case "x": digits = 2
+    case "u": digits = 4
+    case "U": digits = 8
+    default: return nil
+    }
+    guard index + digits < scalars.count else { return nil }
+    let hex = scalars[(index + 1)...(index + digits)]
+    guard hex.allSatisfy({ $0.properties.isASCIIHexDigit }),
+      let code = UInt32(String(String.UnicodeScalarView(hex)), radix: 16), let value = Unicode.Scalar(code)
+    else { return nil }
+    return (value, 1 + digits)
   }
 
   /// A `Key: value` line with a known key.
