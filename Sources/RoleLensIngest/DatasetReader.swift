@@ -29,7 +29,12 @@ struct DatasetReader {
     let rows: Rows
     switch format {
     case .csv:
-      rows = CSVTable.parse(text)
+      let table = CSVTable.parseTable(text)
+      if isLabelsHeader(table.header) {
+        let detail = "a labels file (columns \(table.header.joined(separator: ", "))) for rolelens eval --labels; not postings"
+        return ReadResult(skipped: [SkippedInput(path: path, reason: .labels, detail: detail)])
+      }
+      rows = table.rows
     case .jsonl:
       rows = Self.jsonLines(text)
     default:
@@ -89,6 +94,14 @@ struct DatasetReader {
       }
     }
     return result
+  }
+
+  /// Whether a CSV header is that of a labels file: `file` and `label` columns (as `eval`
+  /// reads them) and no description column.
+  func isLabelsHeader(_ header: [String]) -> Bool {
+    let columns = Set(header)
+    let hasText = options.textColumn.map { columns.contains($0) } ?? (Self.find(Self.textColumns, in: columns) != nil)
+    return columns.contains("file") && columns.contains("label") && !hasText
   }
 
   static func find(_ names: [String], in columns: Set<String>) -> String? {
@@ -179,6 +192,12 @@ struct DatasetReader {
 public enum CSVTable {
   /// Rows after the header, numbered from 1, as column -> value.
   public static func parse(_ text: String) -> [(row: Int, fields: [String: String])] {
+    parseTable(text).rows
+  }
+
+  /// The header's column names (trimmed) and the rows after it, numbered from 1, as
+  /// column -> value.
+  public static func parseTable(_ text: String) -> (header: [String], rows: [(row: Int, fields: [String: String])]) {
     var records: [[String]] = []
     var record: [String] = []
     var field = ""
@@ -235,7 +254,7 @@ public enum CSVTable {
       record.append(field)
       records.append(record)
     }
-    guard let header = records.first else { return [] }
+    guard let header = records.first else { return ([], []) }
     let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
     var rows: DatasetReader.Rows = []
     for (offset, values) in records.dropFirst().enumerated() {
@@ -246,6 +265,6 @@ public enum CSVTable {
       }
       rows.append((offset + 1, fields))
     }
-    return rows
+    return (names, rows)
   }
 }

@@ -6,22 +6,23 @@
 
 /// A regular file found while walking the inputs.
 public struct InputFile: Hashable, Sendable {
-  /// The path to open (as given, or joined below a given folder).
+  /// The path (as given, or joined below a given folder) as text, in the escaped form of
+  /// `PathEscaping`: a name that is not valid UTF-8 shows its bad bytes as `\xHH`.
   public var path: String
-  /// The path relative to the input root it was found under; used for posting ids and for
-  /// matching `labels.csv`.
+  /// The path relative to the input root it was found under, escaped the same way; used for
+  /// posting ids and for matching `labels.csv`.
   public var relativePath: String
   /// Size in bytes, from `stat`.
   public var size: Int
-  /// The path's exact bytes, for opening: a file name that is not valid UTF-8 (Latin-1 names
-  /// from old archives) shows with U+FFFD in `path` but must be opened by its real bytes.
+  /// The path's exact bytes, for opening (Latin-1 names from old archives are not UTF-8).
   public var systemPath: [UInt8]
 
+  /// - Parameter systemPath: The bytes to open; by default those `path` stands for.
   public init(path: String, relativePath: String, size: Int, systemPath: [UInt8]? = nil) {
     self.path = path
     self.relativePath = relativePath
     self.size = size
-    self.systemPath = systemPath ?? Array(path.utf8)
+    self.systemPath = systemPath ?? PathEscaping.bytes(path)
   }
 }
 
@@ -44,8 +45,8 @@ public struct InputFileList: RandomAccessCollection, Sendable {
   public subscript(index: Int) -> InputFile {
     let start = index == 0 ? 0 : ends[index - 1]
     let systemPath = Array(bytes[start..<ends[index]])
-    let path = String(decoding: systemPath, as: UTF8.self)
-    let relativePath = String(decoding: systemPath[Int(relativeStarts[index])...], as: UTF8.self)
+    let path = PathEscaping.text(systemPath)
+    let relativePath = PathEscaping.text(systemPath[Int(relativeStarts[index])...])
     return InputFile(path: path, relativePath: relativePath, size: sizes[index], systemPath: systemPath)
   }
 
@@ -63,11 +64,11 @@ public struct InputFileList: RandomAccessCollection, Sendable {
 /// Symbolic links to files and folders are followed; a link that points nowhere or back into a
 /// folder being walked is reported, as are FIFOs, sockets and devices, which are never opened
 /// (reading a FIFO would block the run).
+///
+/// Every entry is accounted for: a file to read or a skipped entry. (A labels file beside the
+/// postings, such as `Corpus/labels.csv`, is a file like any other; `PostingReader` recognises
+/// it by its header.)
 public struct InputWalker: Sendable {
-  /// Names of files the walker never treats as inputs: project metadata living beside
-  /// postings (`labels.csv` in Corpus/) and hidden files.
-  public var ignoredNames: Set<String> = ["labels.csv"]
-
   public init() {}
 
   /// The result of a walk: files to read, in order, and entries that cannot be read.
@@ -77,16 +78,21 @@ public struct InputWalker: Sendable {
   }
 
   /// Walks `inputs` in the order given; inside a folder, entries are sorted by name
-  /// (byte order of their UTF-8 form, so the order does not depend on the locale).
+  /// (byte order, so the order does not depend on the locale).
   ///
+  /// - Parameter inputs: Paths in the text form of `PathEscaping` (`\xHH` for a byte that is
+  ///   not UTF-8): the command line passes its raw arguments that way.
   /// - Throws: `IngestError.inputNotFound` when a path given by the user does not exist.
   public func walk(_ inputs: [String]) throws -> Result {
     var result = Result()
     for input in inputs {
+      let bytes = PathEscaping.bytes(input)
       var st = stat()
-      guard lstat(input, &st) == 0 else { throw IngestError.inputNotFound(path: input) }
+      guard lstat(bytes.map { CChar(bitPattern: $0) } + [0], &st) == 0 else {
+        throw IngestError.inputNotFound(path: PathEscaping.text(bytes))
+      }
       var visited = Set<DirectoryIdentity>()
-      visit(path: input, bytes: Array(input.utf8), relativeStart: nil, visited: &visited, into: &result)
+      visit(bytes: bytes, relativeStart: nil, visited: &visited, into: &result)
     }
     return result
   }
@@ -98,13 +104,12 @@ public struct InputWalker: Sendable {
     var inode: UInt64
   }
 
-  /// Visits one path. `bytes` is the path as the file system has it; `path` is its display
-  /// form (the same unless a name is not valid UTF-8). Below a root, the path relative to the
-  /// root starts at byte `relativeStart` of `bytes`; `nil` for the root itself.
+  /// Visits one path. `bytes` is the path as the file system has it. Below a root, the path
+  /// relative to the root starts at byte `relativeStart` of `bytes`; `nil` for the root itself.
   private func visit(
-    path: String, bytes: [UInt8], relativeStart: Int?, visited: inout Set<DirectoryIdentity>,
-    into result: inout Result
+    bytes: [UInt8], relativeStart: Int?, visited: inout Set<DirectoryIdentity>, into result: inout Result
   ) {
+    let path = PathEscaping.text(bytes)
     let cPath = bytes.map { CChar(bitPattern: $0) } + [0]
     var linkStat = stat()
     guard lstat(cPath, &linkStat) == 0 else {
@@ -136,18 +141,15 @@ public struct InputWalker: Sendable {
       // The root's children are relative to it: their relative paths start after its path.
       let childRelativeStart = relativeStart ?? bytes.count + separator.count
       for entryBytes in entries {
-        let name = String(decoding: entryBytes, as: UTF8.self)
-        guard !ignoredNames.contains(name) else { continue }
-        let childPath = path.hasSuffix("/") ? path + name : path + "/" + name
-        if name.hasPrefix(".") {
+        let childBytes = bytes + separator + entryBytes
+        if entryBytes.first == UInt8(ascii: ".") {
           // Reported, not read: hidden entries are tool files (.git, .DS_Store), and a hidden
           // folder is listed once rather than walked.
-          result.skipped.append(SkippedInput(path: childPath, reason: .hidden, detail: "hidden (name starts with '.'); not read"))
+          result.skipped.append(
+            SkippedInput(path: PathEscaping.text(childBytes), reason: .hidden, detail: "hidden (name starts with '.'); not read"))
           continue
         }
-        visit(
-          path: childPath, bytes: bytes + separator + entryBytes, relativeStart: childRelativeStart,
-          visited: &visited, into: &result)
+        visit(bytes: childBytes, relativeStart: childRelativeStart, visited: &visited, into: &result)
       }
     case S_IFREG:
       // A file given as a root is relative to its folder: its relative path is its name.
@@ -155,7 +157,7 @@ public struct InputWalker: Sendable {
       result.files.append(systemPath: bytes, relativeStart: start, size: Int(st.st_size))
     default:
       result.skipped.append(
-        SkippedInput(path: path, reason: .specialFile, detail: "\(fileTypeName(st.st_mode)); not opened"))
+        SkippedInput(path: path, reason: .specialFile, detail: "\(Self.fileTypeName(st.st_mode)); not opened"))
     }
   }
 
@@ -177,7 +179,8 @@ public struct InputWalker: Sendable {
     return entries.sorted { $0.lexicographicallyPrecedes($1) }
   }
 
-  private func fileTypeName(_ mode: mode_t) -> String {
+  /// What kind of special file `mode` describes, in words.
+  static func fileTypeName(_ mode: mode_t) -> String {
     switch mode & S_IFMT {
     case S_IFIFO: return "FIFO (named pipe)"
     case S_IFSOCK: return "socket"

@@ -168,7 +168,7 @@ public struct PostingReader: Sendable {
         return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .noText, detail: "libxml2 produced no document")])
       }
     default:
-      let result = PlainTextExtractor.extract(text)
+      let result = PlainTextExtractor.extract(text, maxTitleLength: options.maxTitleLength)
       posting = Posting(
         id: id, path: path, row: row, format: format, title: result.title, company: result.company,
         location: result.location, datePosted: result.datePosted, sections: result.sections)
@@ -295,9 +295,24 @@ public struct PostingReader: Sendable {
   /// Reads at most `limit` bytes of a regular file with POSIX calls (no Foundation, and an
   /// explicit bound even if the file grows while it is read).
   private func readBytes(_ path: [UInt8], limit: Int, expectedSize: Int) -> Result<[UInt8], ReadFailure> {
-    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_RDONLY | O_NONBLOCK)
+    // O_NONBLOCK: the walk saw a regular file, but it may have been replaced by a FIFO since;
+    // opening a FIFO without a writer would otherwise block the run.
+    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_RDONLY | O_NONBLOCK | O_NOCTTY)
     guard descriptor >= 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
     defer { close(descriptor) }
+    // What was opened is checked before anything is read: a FIFO, socket or device put in the
+    // file's place after the walk must not be read (a FIFO reads as 0 bytes, a device forever).
+    var st = stat()
+    guard fstat(descriptor, &st) == 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR:
+      return .failure(ReadFailure(reason: .unreadable, detail: "was a file when the inputs were walked, is now a folder; not read"))
+    default:
+      let kind = InputWalker.fileTypeName(st.st_mode)
+      return .failure(
+        ReadFailure(reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
+    }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(min(expectedSize, limit) + 1)
     var chunk = [UInt8](repeating: 0, count: 1 << 16)

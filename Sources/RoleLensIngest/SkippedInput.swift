@@ -18,6 +18,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case specialFile = "special-file"
   /// A hidden file or folder (name starting with "."), not read: `.git`, `.DS_Store`.
   case hidden
+  /// A labels file for `eval` (a CSV with `file` and `label` columns and no description
+  /// column), such as `Corpus/labels.csv` beside the postings it labels: not postings.
+  case labels
   /// A dataset row that could not be turned into a posting.
   case badRow = "bad-row"
   /// A compressed or structured file whose content is broken (a `.gz` that is not gzip, a

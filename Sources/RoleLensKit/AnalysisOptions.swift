@@ -4,7 +4,8 @@ import RoleLensOverlap
 
 /// Options of an analysis run; the command line maps its flags onto these.
 public struct AnalysisOptions: Sendable {
-  /// Files and folders to read (`Analysis.run`); none are needed to classify or inspect.
+  /// Files and folders to read (`Analysis.run`), as `PathEscaping` text (`\xHH` for a byte that
+  /// is not UTF-8); none are needed to classify or inspect.
   public var inputs: [String]
   /// A lexicon file to use instead of the default.
   public var lexiconPath: String?

@@ -24,11 +24,21 @@ struct ReportFolder {
   /// The files of a report set.
   let files: [String]
 
+  /// Whether the folder is reached through an open descriptor (`/proc/self/fd/N`: the command
+  /// line does this for a name that is not UTF-8, which a Swift path cannot spell). Its parent
+  /// cannot be named either, so such a folder's set is staged inside it and renamed in file by
+  /// file: each file atomic, the set not.
+  var throughDescriptor: Bool { given.hasPrefix("/proc/self/fd/") || given.hasPrefix("/dev/fd/") }
+
   init(_ folder: String, files: [String]) {
     given = folder
     self.files = files
     var path = folder
     while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+    if folder.hasPrefix("/proc/self/fd/") || folder.hasPrefix("/dev/fd/") {
+      target = path
+      return
+    }
     // Swap the folder a symbolic link points to, not the link.
     target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { destination in
       destination.hasPrefix("/") ? destination : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
@@ -46,6 +56,7 @@ struct ReportFolder {
   ///
   /// - Throws: `ReportError.cannotWrite`; the output folder is then as it was.
   func replace(_ body: (String) throws -> Void) throws {
+    if throughDescriptor { return try replaceInside(body) }
     let exists = try checkTarget()
     do {
       try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -73,6 +84,42 @@ struct ReportFolder {
     }
     // Now the previous set (if any): gone from view already, so a failure here loses nothing.
     removeSwappedOut(staging)
+  }
+
+  /// `replace` for a folder reached through a descriptor: staged in a hidden folder inside it,
+  /// then renamed in file by file.
+  private func replaceInside(_ body: (String) throws -> Void) throws {
+    let prefix = ".rolelens-staging-"
+    if let names = try? entries(target) {
+      for entry in names where entry.hasPrefix(prefix) {
+        guard let pid = Int32(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0 else { continue }
+        let leftover = target + "/" + entry
+        for name in (try? entries(leftover)) ?? [] where isOurs(name) { unlink(leftover + "/" + name) }
+        rmdir(leftover)
+      }
+    }
+    let staging = target + "/" + prefix + String(getpid())
+    guard mkdir(staging, 0o777) == 0 else { throw failure(given) }
+    defer {
+      for name in (try? entries(staging)) ?? [] where isOurs(name) { unlink(staging + "/" + name) }
+      rmdir(staging)
+    }
+    try body(staging)
+    try AtomicFile.syncFolder(staging)
+    for file in files where FileManager.default.fileExists(atPath: staging + "/" + file) {
+      guard rename(staging + "/" + file, target + "/" + file) == 0 else { throw failure(given) }
+    }
+    try AtomicFile.syncFolder(target)
+  }
+
+  /// Checks `--out` before any input is read: writable, and (when it exists) free of folders
+  /// of the user's own, so that a run does not fail at its end.
+  func check() throws {
+    if throughDescriptor {
+      guard access(target, W_OK) == 0 else { throw failure(given) }
+      return
+    }
+    _ = try checkTarget()
   }
 
   /// Checks the output folder up front; returns whether it exists.

@@ -25,6 +25,8 @@ extension ReportWriter {
     guard descriptor >= 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
     close(descriptor)
     unlink(probe)
+    // What the set's replacement needs besides: a writable parent, no folders of the user's own.
+    try ReportFolder(folder, files: files).check()
   }
 
   /// `mkdir -p`: creates `folder` and its missing parents; false with `errno` set on failure.

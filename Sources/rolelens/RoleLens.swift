@@ -20,7 +20,9 @@ struct RoleLens: ParsableCommand {
   /// (swift-argument-parser's default would be 64).
   static func main() {
     do {
-      var command = try parseAsRoot()
+      // The raw argv bytes, not CommandLine.arguments (which has replaced bytes that are not
+      // UTF-8 with U+FFFD): see RawArguments.
+      var command = try parseAsRoot(RawArguments.escaped())
       try command.run()
     } catch let exit as ExitCode {
       Foundation.exit(exit.rawValue)

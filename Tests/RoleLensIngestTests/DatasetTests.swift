@@ -294,6 +294,54 @@ struct DatasetTests {
     #expect(result.postings.map(\.location) == ["Rotterdam", "Lyon"])
   }
 
+  // MARK: - Labels files
+
+  @Test(
+    "a labels CSV (file and label columns, no description) is skipped with reason labels",
+    arguments: [
+      "file,label,body_role,note\njob-boards/a.html,product-manager,product-manager,note\n",
+      "file,source,title,label\ndev-0001.txt,google,\"Strategic Partner Manager\",other\n",
+      "file,label\n",
+    ])
+  func labelsFileIsSkippedAsLabels(text: String) throws {
+    let result = try Self.read(text, as: "labels.csv")
+    #expect(result.postings.isEmpty)
+    #expect(result.skipped.map(\.reason.rawValue) == ["labels"])
+    #expect(result.skipped.first?.detail.contains("labels file") == true)
+  }
+
+  @Test("a dataset named labels.csv is read for its postings, like any CSV")
+  func datasetNamedLabelsIsRead() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.write(Self.csv, to: "labels.csv", in: folder)
+    let walk = try InputWalker().walk([folder.path])
+    let results = walk.files.map { PostingReader().read($0) }
+    #expect(results.flatMap(\.postings).map(\.id) == ["labels.csv#1", "labels.csv#2"])
+    #expect(walk.skipped.isEmpty && results.allSatisfy(\.skipped.isEmpty))
+  }
+
+  // MARK: - Descriptions that look like fields or headings
+
+  @Test(
+    "a description that starts with a Location: line or a hashtag keeps its text",
+    arguments: [
+      "Location: Remote. You will own the roadmap and talk to customers every week.",
+      "Location: Remote\nLocation: You will own the roadmap and talk to customers every week.",
+      "Location: Remote (EMEA). " + String(repeating: "You will own the roadmap and talk to customers. ", count: 8),
+      "#StartYourStory with us: you will own the roadmap and talk to customers every week.",
+    ])
+  func descriptionLikeAField(description: String) throws {
+    let row = ["title": "Product Manager", "location": "Remote", "description": description]
+    let line = String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self)
+    let result = try Self.read(line + "\n", as: "dump.jsonl")
+    #expect(result.skipped.isEmpty, "\(result.skipped)")
+    let posting = try #require(result.postings.first)
+    #expect(posting.title == "Product Manager")
+    #expect(posting.location == "Remote")
+    #expect(posting.text.contains("own the roadmap"))
+  }
+
   @Test("a .json file that does not parse is skipped as corrupt")
   func jsonInvalid() throws {
     let result = try Self.read("[{\"title\": \"Product Manager\", ", as: "export.json")

@@ -84,8 +84,8 @@ struct InputWalkerTests {
     #expect(walk.files.map(\.relativePath) == ["posting.txt", "one.txt"])
   }
 
-  @Test("hidden files and folders are reported as hidden, not read; labels.csv is not an input")
-  func hiddenFilesAndLabelsAreIgnored() throws {
+  @Test("hidden files and folders are reported as hidden, not read; a labels.csv is walked like any file")
+  func hiddenFilesAreSkippedAndLabelsAreWalked() throws {
     let folder = try Folder()
     try folder.file("posting.html")
     try folder.file(".DS_Store", "binary junk")
@@ -93,7 +93,8 @@ struct InputWalkerTests {
     try folder.file("labels.csv", "file,label\nposting.html,project-manager\n")
     try folder.file("2024/labels.csv", "file,label\n")
     let walk = try InputWalker().walk([folder.path])
-    #expect(walk.files.map(\.relativePath) == ["posting.html"])
+    // The reader, not the walker, says what a labels file is: nothing is dropped unreported.
+    #expect(walk.files.map(\.relativePath) == ["2024/labels.csv", "labels.csv", "posting.html"])
     #expect(walk.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent } == [".DS_Store", ".cache"])
     #expect(walk.skipped.allSatisfy { $0.reason == .hidden })
   }
@@ -282,6 +283,51 @@ struct InputWalkerTests {
     let walk = try InputWalker().walk([folder.path])
     #expect(walk.skipped.isEmpty)
     let file = try #require(walk.files.first)
+    #expect(file.relativePath == "Stellenanzeige_M\\xFCnchen.txt")
     #expect(PostingReader().read(file).postings.count == 1)
+  }
+
+  /// Creates a file whose name is `name`'s bytes in `folder`, holding a posting.
+  static func createFile(named name: [UInt8], in folder: Folder) throws {
+    let path = Array((folder.path + "/").utf8) + name
+    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    try #require(descriptor >= 0)
+    let text = Array(Self.posting.utf8)
+    _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+  }
+
+  @Test("names with the bytes ff fe and fe ff keep distinct ids and paths, each bad byte as \\xHH")
+  func invalidBytesAreEscapedDistinctly() throws {
+    let folder = try Folder()
+    try Self.createFile(named: [0xFF, 0xFE] + Array(".txt".utf8), in: folder)
+    try Self.createFile(named: [0xFE, 0xFF] + Array(".txt".utf8), in: folder)
+    let walk = try InputWalker().walk([folder.path])
+    #expect(walk.files.map(\.relativePath) == ["\\xFE\\xFF.txt", "\\xFF\\xFE.txt"])
+    #expect(walk.files.map(\.path) == walk.files.map { folder.path + "/" + $0.relativePath })
+    let ids = walk.files.flatMap { PostingReader().read($0).postings.map(\.id) }
+    #expect(ids == ["\\xFE\\xFF.txt", "\\xFF\\xFE.txt"])
+  }
+
+  @Test("a name that really holds a backslash and x is written \\x5Cx, so it differs from an escaped byte")
+  func literalBackslashXIsEscaped() throws {
+    let folder = try Folder()
+    try Self.createFile(named: Array("\\xFF.txt".utf8), in: folder)
+    try Self.createFile(named: [0xFF] + Array(".txt".utf8), in: folder)
+    let walk = try InputWalker().walk([folder.path])
+    #expect(walk.files.map(\.relativePath) == ["\\x5CxFF.txt", "\\xFF.txt"])
+    let names = walk.files.map { Array($0.systemPath.split(separator: UInt8(ascii: "/")).last ?? []) }
+    #expect(names == [Array("\\xFF.txt".utf8), [0xFF] + Array(".txt".utf8)])
+  }
+
+  @Test("an input given in the escaped form names the file with those exact bytes")
+  func escapedInputIsOpenedByItsBytes() throws {
+    let folder = try Folder()
+    try Self.createFile(named: [0xFF, 0xFE] + Array(".txt".utf8), in: folder)
+    let walk = try InputWalker().walk([folder.path + "/\\xFF\\xFE.txt"])
+    let file = try #require(walk.files.first)
+    #expect(file.path == folder.path + "/\\xFF\\xFE.txt")
+    #expect(file.relativePath == "\\xFF\\xFE.txt")
+    #expect(PostingReader().read(file).postings.map(\.id) == ["\\xFF\\xFE.txt"])
   }
 }

@@ -133,6 +133,51 @@ struct PlainTextExtractionTests {
       ])
   }
 
+  @Test("a posting on one line too long for a title is read as body text, without a title")
+  func oneLongLineIsBody() throws {
+    let line = String(repeating: "Product Manager owning the roadmap and the customer interviews. ", count: 16_000)
+    let result = try PostingReaderTests.read(line, as: "one-line.txt")
+    #expect(result.skipped.isEmpty, "\(result.skipped)")
+    let posting = try #require(result.postings.first)
+    #expect(posting.title == "")
+    #expect(posting.warnings.contains("no title found"))
+    #expect(posting.text.count == line.count - 1)  // the trailing space is normalised away
+  }
+
+  @Test(
+    "a quoted YAML title in front matter is read as YAML: quotes gone, escapes read",
+    arguments: [
+      ("title:  \"FWD.us: Product Manager, Criminal Justice Reform\"", "FWD.us: Product Manager, Criminal Justice Reform"),
+      ("title: 'Product Manager, Women''s Health'", "Product Manager, Women's Health"),
+      ("title: \"The \\\"Platform\\\" Product Manager\"", "The \"Platform\" Product Manager"),
+      ("title: \"Caf\\u00E9 Product Manager\"", "Café Product Manager"),
+      ("title: Technical Project Manager", "Technical Project Manager"),
+      // Quotes that do not enclose one scalar are part of the title.
+      ("title: \"Staff\" Product Manager \"Growth\"", "\"Staff\" Product Manager \"Growth\""),
+      ("title: \"Product Manager", "\"Product Manager"),
+      ("title: \"Bad \\q escape\"", "\"Bad \\q escape\""),
+    ])
+  func yamlFrontMatterTitle(line: String, title: String) throws {
+    let text = "Headline\n---\nlayout: single\n\(line)\n---\n\nYou will own the roadmap and talk to customers.\n"
+    let posting = try Ingest.posting(text: text, format: .markdown)
+    #expect(posting.title == title)
+  }
+
+  @Test(
+    "no real posting keeps YAML quotes around its title",
+    .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
+  func realTitlesHaveNoYAMLQuotes() throws {
+    let folder = try #require(TestSupport.sharedData).appendingPathComponent("postings")
+    let walk = try InputWalker().walk([folder.path])
+    let titles = walk.files.flatMap { PostingReader().read($0).postings.map(\.title) }
+    #expect(titles.count >= 800)
+    let quoted = titles.filter { title in
+      title.count >= 2 && ["\"", "'"].contains(title.first) && title.last == title.first
+    }
+    #expect(quoted.isEmpty, "\(quoted.count) quoted, e.g. \(quoted.prefix(3))")
+    #expect(titles.contains("FWD.us: Product Manager, Criminal Justice Reform"))
+  }
+
   @Test("a text file with a title but no body is skipped as no-text")
   func titleOnlyIsNoText() throws {
     let result = PostingReader().extract(

@@ -4,6 +4,12 @@ import _RoleLensTestSupport
 
 @testable import RoleLensIngest
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `PostingReader.read` on real files: every file becomes a posting or a skipped entry with a
 /// reason a user can act on.
 @Suite("Reading files")
@@ -106,6 +112,21 @@ struct PostingReaderTests {
     let result = PostingReader().read(InputFile(path: path, relativePath: "gone.html", size: 120))
     #expect(try Self.skipReason(result) == .unreadable)
     #expect(result.skipped.first?.detail.isEmpty == false)
+  }
+
+  @Test(
+    "a file replaced by a FIFO after it was walked is skipped as special-file, without blocking",
+    .timeLimit(.minutes(1)))
+  func fileReplacedByFIFO() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = try TestSupport.write("Product Manager\nOwn the roadmap.\n", to: "posting.txt", in: folder)
+    let walked = try #require(InputWalker().walk([folder.path]).files.first)
+    try FileManager.default.removeItem(atPath: path)
+    try #require(mkfifo(path, 0o644) == 0)
+    let result = PostingReader().read(walked)
+    #expect(try Self.skipReason(result) == .specialFile)
+    #expect(result.skipped.first?.detail.contains("FIFO") == true)
   }
 
   @Test(

@@ -63,9 +63,25 @@ public enum TestSupport {
 
   /// Runs `rolelens` with `arguments`, from `directory` (default: the package root).
   public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Execution {
+    try launch(executable, arguments, environment: nil, in: directory)
+  }
+
+  /// Runs the shell `script` with `$ROLELENS` naming the executable, from `directory`: for
+  /// arguments a `[String]` cannot hold, such as file names that are not UTF-8 (built in the
+  /// script with `printf '\\377'`).
+  public static func runShell(_ script: String, in directory: URL? = nil) throws -> Execution {
+    var environment = ProcessInfo.processInfo.environment
+    environment["ROLELENS"] = executable.path
+    return try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, in: directory)
+  }
+
+  private static func launch(_ program: URL, _ arguments: [String], environment: [String: String]?, in directory: URL?)
+    throws -> Execution
+  {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
+    if let environment { process.environment = environment }
     process.currentDirectoryURL = directory ?? packageRoot
     let out = Pipe()
     let err = Pipe()

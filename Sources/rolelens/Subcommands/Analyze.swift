@@ -21,9 +21,11 @@ struct Analyze: ParsableCommand {
       """
   )
 
+  /// Paths as `PathEscaping` text of the raw arguments (see `RawArguments`).
   @Argument(help: "Files and folders of saved postings.", completion: .file())
   var inputs: [String]
 
+  /// The raw argument's `PathEscaping` text; `OutputFolder` resolves it.
   @Option(
     name: [.short, .long], help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"),
     completion: .directory)
@@ -97,7 +99,7 @@ struct Analyze: ParsableCommand {
   func run() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     var options = AnalysisOptions(inputs: inputs)
-    options.lexiconPath = common.lexicon
+    options.lexiconPath = common.lexiconPath
     options.ingest = common.ingest
     if let roleA = Role(rawValue: parts[0]), let roleB = Role(rawValue: parts[1]) {
       options.overlap.roleA = roleA
@@ -117,10 +119,11 @@ struct Analyze: ParsableCommand {
     if let jobs { options.jobs = jobs }
 
     // Fail before reading any input when the reports could not be written.
+    let folder = try OutputFolder.prepare(out)
     do {
-      try ReportWriter.checkWritable(out)
+      try ReportWriter.checkWritable(folder.path)
     } catch {
-      throw CommandFailure.from(error)
+      throw folder.naming(CommandFailure.from(error))
     }
     let progress = Progress(quiet: quiet)
     let report: AnalysisReport
@@ -129,7 +132,11 @@ struct Analyze: ParsableCommand {
       progress.stage = "computing statistics (\(bootstrap) bootstrap replicates, \(permutations) permutations)"
       report = try analysis.run(progress: progress.update)
       progress.show("writing reports to \(out)")
-      try ReportWriter().write(report, to: out)
+      do {
+        try ReportWriter().write(report, to: folder.path)
+      } catch {
+        throw folder.naming(CommandFailure.from(error))
+      }
       progress.finish(postings: report.postings.count, skipped: report.skipped.count)
     } catch {
       throw CommandFailure.from(error)
@@ -163,11 +170,14 @@ struct CommonOptions: ParsableArguments {
     guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
   }
 
-  /// Ingest options from the flags.
+  /// The lexicon file's name as a plain string (arguments arrive as `PathEscaping` text).
+  var lexiconPath: String? { lexicon.map(RawArguments.plain) }
+
+  /// Ingest options from the flags (column names as plain strings).
   var ingest: IngestOptions {
     var options = IngestOptions(maxFileSize: maxFileSize)
-    options.titleColumn = titleColumn
-    options.textColumn = textColumn
+    options.titleColumn = titleColumn.map(RawArguments.plain)
+    options.textColumn = textColumn.map(RawArguments.plain)
     return options
   }
 }

@@ -24,7 +24,7 @@ struct Classify: ParsableCommand {
 
   func run() throws {
     var options = AnalysisOptions(inputs: files)
-    options.lexiconPath = common.lexicon
+    options.lexiconPath = common.lexiconPath
     options.ingest = common.ingest
     options.bodyOnly = bodyOnly
     var results: [(Posting, Classification)] = []

@@ -45,15 +45,22 @@ struct Eval: ParsableCommand {
 
   func run() throws {
     var options = AnalysisOptions(inputs: inputs)
-    options.lexiconPath = common.lexicon
+    options.lexiconPath = common.lexiconPath
     options.ingest = common.ingest
     options.bodyOnly = bodyOnly
     if let jobs { options.jobs = jobs }
     let report: EvaluationReport
     do {
-      let labelled = try Analysis.readLabels(labels)
+      let labelled = try Analysis.readLabels(RawArguments.plain(labels))
       report = try Analysis(options: options).evaluate(labels: labelled, minimumSupport: minSupport)
-      if let out { try EvaluationWriter(formulaGuard: csv.formulaGuard).write(report.evaluation, to: out) }
+      if let out {
+        let folder = try OutputFolder.prepare(out)
+        do {
+          try EvaluationWriter(formulaGuard: csv.formulaGuard).write(report.evaluation, to: folder.path)
+        } catch {
+          throw folder.naming(CommandFailure.from(error))
+        }
+      }
     } catch let error as EvaluationError {
       throw CommandFailure.usage(error.description)
     } catch {

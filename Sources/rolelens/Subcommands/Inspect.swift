@@ -18,7 +18,7 @@ struct Inspect: ParsableCommand {
 
   func run() throws {
     var options = AnalysisOptions(inputs: [file])
-    options.lexiconPath = common.lexicon
+    options.lexiconPath = common.lexiconPath
     options.ingest = common.ingest
     let result: ReadResult
     do {

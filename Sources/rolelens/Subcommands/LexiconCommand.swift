@@ -17,7 +17,7 @@ struct LexiconCommand: ParsableCommand {
 
     func run() throws {
       do {
-        if let file {
+        if let file = file.map(RawArguments.plain) {
           _ = try Lexicon.load(path: file)
           guard let data = FileManager.default.contents(atPath: file) else {
             throw CommandFailure.usage("\(file): cannot read the file")
@@ -42,7 +42,7 @@ struct LexiconCommand: ParsableCommand {
     func run() throws {
       let lexicon: Lexicon
       do {
-        lexicon = try Lexicon.load(path: file)
+        lexicon = try Lexicon.load(path: RawArguments.plain(file))
       } catch {
         throw CommandFailure.from(error)
       }
