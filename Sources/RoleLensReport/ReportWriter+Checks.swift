@@ -8,8 +8,10 @@ import Foundation
 
 extension ReportWriter {
   /// Checks, before any input is read, that reports can be written into `folder`: creates it
-  /// when missing and creates and removes a probe file there, so that a run over thousands of
-  /// files does not fail at its very end.
+  /// when missing and checks that it and its parent are writable and that it holds no folder of
+  /// the user's own (the set replaces the folder as a whole), so that a run over thousands of
+  /// files does not fail at its very end. It writes no file there: a probe left by a killed run
+  /// would become part of the next set.
   ///
   /// - Throws: `ReportError.cannotWrite` with the system's reason ("Permission denied",
   ///   "Read-only file system", "No space left on device", "not a folder").
@@ -20,12 +22,6 @@ extension ReportWriter {
     } else {
       guard mkdirs(folder) else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
     }
-    let probe = (folder.hasSuffix("/") ? folder : folder + "/") + ".rolelens-probe-\(getpid())"
-    let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-    guard descriptor >= 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
-    close(descriptor)
-    unlink(probe)
-    // What the set's replacement needs besides: a writable parent, no folders of the user's own.
     try ReportFolder(folder, files: files).check()
   }
 

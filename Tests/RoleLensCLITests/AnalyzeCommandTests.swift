@@ -180,12 +180,9 @@ struct AnalyzeCommandTests {
     #expect(Set(try Self.column("role_b", of: overlap)) == ["delivery-manager"])
   }
 
-  @Test("analyze on the 818 real postings accounts for every one")
+  @Test("analyze on the 818 real postings accounts for every one", .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
   func sharedPostings() throws {
-    guard let shared = TestSupport.sharedData else {
-      print(TestSupport.sharedDataMissing)
-      return
-    }
+    let shared = try #require(TestSupport.sharedData)
     let out = try TestSupport.temporaryFolder()
     let result = try TestSupport.run(["analyze", shared.appendingPathComponent("postings").path, "--out", out.path, "--bootstrap", "50", "--quiet"])
     #expect(result.status == 0)

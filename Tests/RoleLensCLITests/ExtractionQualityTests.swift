@@ -129,12 +129,9 @@ struct ExtractionQualityTests {
 
   // MARK: - The benchmark
 
-  @Test("main-text extraction scores F1 ≥ 0.93 on the article-extraction benchmark pages")
+  @Test("main-text extraction scores F1 ≥ 0.93 on the article-extraction benchmark pages", .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
   func benchmarkF1() throws {
-    guard let data = TestSupport.sharedData else {
-      print(TestSupport.sharedDataMissing)
-      return
-    }
+    let data = try #require(TestSupport.sharedData)
     let folder = data.appendingPathComponent("extraction")
     let truthData = try Data(contentsOf: folder.appendingPathComponent("ground-truth.json"))
     let truth = try #require(
