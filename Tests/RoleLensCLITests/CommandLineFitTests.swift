@@ -72,4 +72,16 @@ struct CommandLineFitTests {
     #expect(screen.contains("computing statistics") && screen.contains("writing reports"), "\(screen)")
     #expect(screen.contains("rolelens: 52 postings"))
   }
+
+  @Test("a run with no posting says so once, not once per figure, and exits 3")
+  func emptyRunIsShort() throws {
+    let inputs = try TestSupport.temporaryFolder()
+    let out = try TestSupport.temporaryFolder()
+    let result = try TestSupport.run(["analyze", inputs.path, "-o", out.appendingPathComponent("r").path])
+    #expect(result.status == 3)
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.filter { $0.contains("no figures") }.count == 1, "\(result.stdout)")
+    #expect(!lines.contains { $0.contains("overlap_index") })
+    #expect(result.stdout.contains("No technical project manager postings and no product manager postings"), "\(result.stdout)")
+  }
 }

@@ -55,4 +55,18 @@ struct ReportPageTests {
     let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
     #expect(summary.contains("\"insufficient\": true"))
   }
+
+  @Test("the page fits any screen: viewport, scalable charts, a heatmap with names on both axes and a legend")
+  func fitsAnyScreen() throws {
+    let out = try Self.analyzeCorpus()
+    let page = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(page.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+    #expect(page.contains("svg { max-width: 100%; height: auto; }"))
+    let heatmap = try #require(page.range(of: "How similar all roles are")).upperBound
+    let section = String(page[heatmap...])
+    #expect(section.contains(">technical project manager</text>") && section.contains(">product manager</text>"))
+    #expect(section.contains("rotate(-45)"), "column labels")
+    #expect(section.contains(">overlap index</text>"), "colour legend")
+    #expect(!section.contains(">technical-project-manager</text>"), "role ids where the page uses names")
+  }
 }
