@@ -1,20 +1,9 @@
 import Foundation
 import Testing
+import RoleLensOverlap
 import _RoleLensTestSupport
 
 @testable import RoleLensReport
-
-/// SplitMix64: a small seeded generator, so a failing string can be regenerated.
-private struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// Strings built from the pieces that have broken CSV writers: delimiters, line ends, marks that
 /// join a comma or quote into one grapheme cluster (U+0301, ZWNJ, VS16, the prepend U+0605),
@@ -24,7 +13,8 @@ private func randomCells(count: Int, seed: UInt64) -> [String] {
     ",", "\"", "\r", "\n", "\r\n", "\u{0301}", "\u{200C}", "\u{FE0F}", "\u{0605}", "😀", "👩‍💻", "🇨🇭", "=", "+",
     "-", "@", "\t", "a", "Zürich", " ", "e\u{0301}", "'", "=cmd|' /C calc'!A0", ";", "\\",
   ]
-  var generator = SplitMix64(state: seed)
+  // The project's seeded generator (SplitMix64), so a failing string can be regenerated.
+  var generator = SeededGenerator(seed: seed)
   return (0..<count).map { _ in
     let length = Int.random(in: 0...10, using: &generator)
     return (0..<length).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
