@@ -37,7 +37,7 @@ public struct InputFileList: RandomAccessCollection, Sendable {
   private var relativeStarts: [UInt32] = []
   private var sizes: [Int] = []
 
-  public init() {}
+  package init() {}
 
   public var startIndex: Int { 0 }
   public var endIndex: Int { ends.count }

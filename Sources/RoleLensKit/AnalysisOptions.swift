@@ -44,8 +44,8 @@ public enum MemoryPolicy: Sendable, Hashable {
 }
 
 /// The number of cores this process may use.
-public enum ProcessInfoCores {
-  public static var count: Int {
+package enum ProcessInfoCores {
+  package static var count: Int {
     #if canImport(Glibc)
       return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else

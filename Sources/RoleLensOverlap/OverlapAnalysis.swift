@@ -258,7 +258,7 @@ public struct OverlapAnalysis: Sendable {
   /// The random stream `replicate` of the stream family `stream` (bootstrap, permutations,
   /// folds, draws): a generator seeded with a hash of the run's seed and both numbers, so that
   /// replicates can run on several threads and the numbers do not depend on how many.
-  public static func generator(seed: UInt64, stream: UInt64 = 0, replicate: Int) -> SeededGenerator {
+  package static func generator(seed: UInt64, stream: UInt64 = 0, replicate: Int) -> SeededGenerator {
     var mixer = SeededGenerator(
       seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(replicate) &* 0xD1B5_4A32_D192_ED03))
     return SeededGenerator(seed: mixer.next())

@@ -75,7 +75,7 @@ public struct IngestSummary: Sendable, Hashable {
 
   public init() {}
 
-  public mutating func add(_ facts: IngestFacts) {
+  package mutating func add(_ facts: IngestFacts) {
     if facts.usedJobPostingMarkup { jsonLD += 1 }
     if facts.mojibakeRepairs > 0 { mojibakeRepaired += 1 }
     encodings[facts.encoding, default: 0] += 1
@@ -92,7 +92,7 @@ public struct AnalysisReport: Sendable {
   public var run: RunInfo
   public var ingest: IngestSummary
 
-  public init(
+  package init(
     postings: PostingTable, skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo,
     ingest: IngestSummary = IngestSummary()
   ) {
