@@ -6,7 +6,9 @@ public struct Classification: Sendable, Hashable {
   public var scores: [Double]
   /// Softmax confidence of every role, indexed by `Role.index`; they sum to 1.
   public var confidences: [Double]
+  /// The top-scoring role; a tie goes to the role listed first in `Role.allCases`.
   public var role: Role
+  /// The second-ranked role, ranked the same way as `role`.
   public var runnerUp: Role
   /// True when the top confidence is weak or close to the runner-up's (see the lexicon's
   /// `review_confidence` and `review_margin`).
@@ -18,19 +20,27 @@ public struct Classification: Sendable, Hashable {
   /// The evidence behind the scores; filled only when explanations are requested.
   public var evidence: [Evidence]
 
+  /// The confidence of `role`, in 0...1.
   public var confidence: Double { confidences[role.index] }
+  /// The score of `role` (title plus saturated body evidence; see `Scorer`).
   public func score(_ role: Role) -> Double { scores[role.index] }
 }
 
 /// One piece of evidence for a role's score.
 public struct Evidence: Sendable, Hashable {
+  /// Where a piece of evidence was found.
   public enum Source: Sendable, Hashable {
+    /// A title pattern matched the posting's title.
     case title
+    /// A body phrase matched in a section of this kind.
     case body(SectionKind)
+    /// A negative phrase matched in a section of this kind; its contribution is subtracted.
     case negative(SectionKind)
   }
 
+  /// The role whose score the evidence counts towards.
   public var role: Role
+  /// Where the evidence was found.
   public var source: Source
   /// The lexicon pattern or phrase that matched.
   public var phrase: String

@@ -3,9 +3,14 @@
 public struct Evaluation: Sendable, Hashable {
   /// Scores of one role.
   public struct RoleScores: Sendable, Hashable {
+    /// The role scored.
     public var role: Role
+    /// Share of the postings predicted as `role` that are labelled `role`, in 0...1 (0 when the
+    /// role is never predicted).
     public var precision: Double
+    /// Share of the postings labelled `role` that are predicted as `role`, in 0...1.
     public var recall: Double
+    /// Harmonic mean of `precision` and `recall`, in 0...1 (0 when both are 0).
     public var f1: Double
     /// Labelled postings of this role.
     public var support: Int
@@ -17,11 +22,13 @@ public struct Evaluation: Sendable, Hashable {
   public var roles: [RoleScores]
   /// Mean F1 over `roles`.
   public var macroF1: Double
+  /// Share of all compared postings predicted as their label, in 0...1 (0 when there are none).
   public var accuracy: Double
   /// `confusion[gold][predicted]` counts, indexed by `Role.index`.
   public var confusion: [[Int]]
   /// Labelled postings compared.
   public var count: Int
+  /// Labelled postings a role needs to be listed in `roles` and counted in `macroF1`.
   public var minimumSupport: Int
 
   /// Evaluates (gold, predicted) pairs. Precision is 0 for a role never predicted, recall 0 for

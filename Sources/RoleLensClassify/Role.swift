@@ -30,5 +30,6 @@ public enum Role: String, CaseIterable, Sendable, Hashable, Codable, Comparable 
     }
   }
 
+  /// Orders roles as `allCases` lists them (by `index`).
   public static func < (lhs: Role, rhs: Role) -> Bool { lhs.index < rhs.index }
 }

@@ -4,9 +4,12 @@ import RoleLensText
 
 /// A posting's text as the scorer reads it: title tokens and tokens per section.
 public struct TokenizedPosting: Sendable {
+  /// The title's tokens; empty when the title is left out.
   public var title: [Token]
+  /// Each section's kind and tokens (heading, then text), in posting order.
   public var sections: [(kind: SectionKind, tokens: [Token])]
 
+  /// A tokenized posting from tokens already made.
   public init(title: [Token], sections: [(kind: SectionKind, tokens: [Token])]) {
     self.title = title
     self.sections = sections
@@ -37,6 +40,7 @@ public struct TokenizedPosting: Sendable {
 /// `other` role scores `threshold` plus its own title score. Confidences are a softmax of the
 /// scores at `temperature`.
 public struct Scorer: Sendable {
+  /// The lexicon the scorer reads.
   public let lexicon: Lexicon
   private let table: PhraseTable
   /// The UTF-8 length of the longest acronym: longer tokens need no acronym lookup.
@@ -45,6 +49,8 @@ public struct Scorer: Sendable {
   /// out of bodies (`maskingTitlePhrases(_:)`).
   let titlePatternsByFirstWord: [String: [[[String]]]]
 
+  /// A scorer for `lexicon`; its phrase tables are built here, once, so reuse one scorer for
+  /// many postings.
   public init(lexicon: Lexicon) {
     self.lexicon = lexicon
     table = PhraseTable(lexicon)

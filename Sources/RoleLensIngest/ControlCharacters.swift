@@ -7,20 +7,20 @@
 /// field may hold as layout: a C0 control or DEL by its Unicode control picture (ESC → `␛`
 /// U+241B, BEL → `␇`, NUL → `␀`, DEL → `␡`), which shows which control it was; a C1 control,
 /// which has no picture, by U+FFFD `�`. Neither is a word character, so tokens do not change.
-public enum ControlCharacters {
+package enum ControlCharacters {
   /// The layout controls a multi-line body may keep: line feed and tab.
-  public static let bodyLayout: Set<Unicode.Scalar> = ["\n", "\t"]
+  package static let bodyLayout: Set<Unicode.Scalar> = ["\n", "\t"]
   /// The controls CSV and JSON escape or quote, which keys (ids, paths) keep verbatim: line
   /// feed, carriage return and tab.
-  public static let escapedByFormats: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
+  package static let escapedByFormats: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
 
   /// Whether `scalar` is a C0 control, DEL or a C1 control.
-  public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+  package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
   }
 
   /// The visible character that replaces the control `scalar`.
-  public static func picture(of scalar: Unicode.Scalar) -> Unicode.Scalar {
+  package static func picture(of scalar: Unicode.Scalar) -> Unicode.Scalar {
     switch scalar.value {
     case 0..<0x20: return Unicode.Scalar(0x2400 + scalar.value) ?? "\u{FFFD}"
     case 0x7F: return "\u{2421}"
@@ -33,7 +33,7 @@ public enum ControlCharacters {
   ///
   /// - Complexity: O(n) in the UTF-8 length; one pass over the bytes when there is nothing to
   ///   replace (the usual case), and the text is returned as it is.
-  public static func replace(in text: String, keeping: Set<Unicode.Scalar> = []) -> (text: String, replaced: Int) {
+  package static func replace(in text: String, keeping: Set<Unicode.Scalar> = []) -> (text: String, replaced: Int) {
     guard mayHoldControls(text.utf8, keeping: keeping) else { return (text, 0) }
     var result = String.UnicodeScalarView()
     var replaced = 0
@@ -49,7 +49,7 @@ public enum ControlCharacters {
   }
 
   /// `text` with every control not in `keeping` replaced by its visible character.
-  public static func replacing(_ text: String, keeping: Set<Unicode.Scalar> = []) -> String {
+  package static func replacing(_ text: String, keeping: Set<Unicode.Scalar> = []) -> String {
     replace(in: text, keeping: keeping).text
   }
 

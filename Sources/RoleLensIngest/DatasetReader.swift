@@ -189,15 +189,15 @@ struct DatasetReader {
 }
 
 /// A small RFC 4180 CSV reader: a header row, quoted fields with doubled quotes and line breaks.
-public enum CSVTable {
+package enum CSVTable {
   /// Rows after the header, numbered from 1, as column -> value.
-  public static func parse(_ text: String) -> [(row: Int, fields: [String: String])] {
+  package static func parse(_ text: String) -> [(row: Int, fields: [String: String])] {
     parseTable(text).rows
   }
 
   /// The header's column names (trimmed) and the rows after it, numbered from 1, as
   /// column -> value.
-  public static func parseTable(_ text: String) -> (header: [String], rows: [(row: Int, fields: [String: String])]) {
+  package static func parseTable(_ text: String) -> (header: [String], rows: [(row: Int, fields: [String: String])]) {
     var records: [[String]] = []
     var record: [String] = []
     var field = ""

@@ -37,11 +37,14 @@ public struct InputFileList: RandomAccessCollection, Sendable {
   private var relativeStarts: [UInt32] = []
   private var sizes: [Int] = []
 
-  public init() {}
+  package init() {}
 
+  /// The position of the first file: 0.
   public var startIndex: Int { 0 }
+  /// The position after the last file: the number of files.
   public var endIndex: Int { ends.count }
 
+  /// The file at `index`, rebuilt from the stored bytes (paths in `PathEscaping` text form).
   public subscript(index: Int) -> InputFile {
     let start = index == 0 ? 0 : ends[index - 1]
     let systemPath = Array(bytes[start..<ends[index]])
@@ -69,11 +72,15 @@ public struct InputFileList: RandomAccessCollection, Sendable {
 /// postings, such as `Corpus/labels.csv`, is a file like any other; `PostingReader` recognises
 /// it by its header.)
 public struct InputWalker: Sendable {
+  /// A walker; it holds no state, so one can be reused for any number of walks.
   public init() {}
 
   /// The result of a walk: files to read, in order, and entries that cannot be read.
   public struct Result: Sendable {
+    /// The regular files to read, in walk order.
     public var files = InputFileList()
+    /// The entries that will not be read (hidden, unreadable, broken or looping links, FIFOs,
+    /// sockets and devices), with why.
     public var skipped: [SkippedInput] = []
   }
 

@@ -27,6 +27,7 @@ public struct PostingSection: Hashable, Sendable, Codable {
   /// The section's text: one block (paragraph, list item) per line.
   public var text: String
 
+  /// A section with `heading` ("" for none) of `kind` holding `text`.
   public init(heading: String, kind: SectionKind, text: String) {
     self.heading = heading
     self.kind = kind
@@ -36,11 +37,17 @@ public struct PostingSection: Hashable, Sendable, Codable {
 
 /// How an input was read.
 public enum InputFormat: String, Sendable, Hashable, Codable, CaseIterable {
+  /// HTML (`.html`, `.htm`, `.xhtml`, `.shtml`): main content extracted with libxml2.
   case html
+  /// Plain text (`.txt`, `.text`).
   case text
+  /// Markdown (`.md`, `.markdown`), read like plain text with `#` headings.
   case markdown
+  /// A CSV dataset with a header row: one posting per row.
   case csv
+  /// JSON Lines (`.jsonl`, `.ndjson`): one posting object per line.
   case jsonl
+  /// A JSON array of posting objects, or an object holding one.
   case json
 }
 
@@ -53,6 +60,7 @@ public struct IngestFacts: Hashable, Sendable {
   /// Double-encoded UTF-8 sequences repaired.
   public var mojibakeRepairs = 0
 
+  /// Facts of a posting read from UTF-8, without JSON-LD or repairs.
   public init() {}
 }
 
@@ -68,10 +76,16 @@ public struct Posting: Hashable, Sendable {
   public var path: String
   /// The 1-based data row for dataset files; `nil` for one-posting files.
   public var row: Int?
+  /// The format of the file the posting was read from (for a dataset row, the dataset's).
   public var format: InputFormat
+  /// The job title, white space collapsed; empty when none was found (the posting then carries a
+  /// warning).
   public var title: String
+  /// The hiring company, when the input names one (JSON-LD, a `Company:` line, a dataset column).
   public var company: String?
+  /// The job's location, when the input names one.
   public var location: String?
+  /// The date the posting was published, as the input writes it (not parsed).
   public var datePosted: String?
   /// The body as ordered sections.
   public var sections: [PostingSection]
@@ -80,6 +94,7 @@ public struct Posting: Hashable, Sendable {
   /// How the posting was read.
   public var facts = IngestFacts()
 
+  /// A posting with the given fields and `IngestFacts()`; `sections` in reading order.
   public init(
     id: String, path: String, row: Int? = nil, format: InputFormat, title: String,
     company: String? = nil, location: String? = nil, datePosted: String? = nil,

@@ -17,10 +17,13 @@ public struct IngestOptions: Sendable, Hashable {
   /// holds many postings.
   public var datasetSizeFactor = 50
 
-  /// Dataset columns holding the title and the description; found by common names when `nil`.
+  /// The dataset column holding the title; found by common names when `nil`.
   public var titleColumn: String?
+  /// The dataset column holding the description; found by common names when `nil`.
   public var textColumn: String?
 
+  /// Options with a file size limit in bytes (default 20 MiB) and a title length limit in
+  /// characters (default 300).
   public init(maxFileSize: Int = 20 << 20, maxTitleLength: Int = 300) {
     self.maxFileSize = maxFileSize
     self.maxTitleLength = maxTitleLength
@@ -39,9 +42,12 @@ public struct IngestOptions: Sendable, Hashable {
 
 /// What reading one input file produced: postings and/or skipped entries.
 public struct ReadResult: Sendable {
+  /// The postings extracted, in file (or row) order.
   public var postings: [Posting] = []
+  /// The inputs (the file, or single dataset rows) that gave no posting, with why.
   public var skipped: [SkippedInput] = []
 
+  /// A result holding `postings` and `skipped`.
   public init(postings: [Posting] = [], skipped: [SkippedInput] = []) {
     self.postings = postings
     self.skipped = skipped
@@ -52,8 +58,10 @@ public struct ReadResult: Sendable {
 /// with the reader for the file's format. Never throws on bad input: every problem becomes a
 /// `SkippedInput` or a warning on the posting.
 public struct PostingReader: Sendable {
+  /// Size limits and dataset columns used for every file.
   public var options: IngestOptions
 
+  /// A reader with `options`; it holds no other state, so one can be shared by threads.
   public init(options: IngestOptions = IngestOptions()) {
     self.options = options
   }

@@ -1,6 +1,6 @@
 /// Recognises section headings and their kinds, for HTML headings, bold lines and plain-text
 /// heading lines alike.
-public enum SectionClassifier {
+package enum SectionClassifier {
   /// Phrases that mark each kind, matched against the lowercased heading (first match in this
   /// order wins, so "nice to have" is not taken for requirements).
   static let cues: [(SectionKind, [String])] = [
@@ -43,7 +43,7 @@ public enum SectionClassifier {
   ]
 
   /// The kind a heading names, or `.general` when it names none.
-  public static func kind(ofHeading heading: String) -> SectionKind {
+  package static func kind(ofHeading heading: String) -> SectionKind {
     let lowered = heading.lowercased().replacingApostrophes()
     for (kind, phrases) in cues where phrases.contains(where: { lowered.has($0) }) {
       return kind
@@ -76,7 +76,7 @@ public enum SectionClassifier {
   /// ending in a colon, a short line in capitals, a known heading ("Responsibilities"), or a
   /// short Title Case line that starts by naming a kind ("Preferred Qualifications"). Ordinary
   /// short lines ("Strong communication skills") are text.
-  public static func looksLikeHeading(_ line: String) -> Bool {
+  package static func looksLikeHeading(_ line: String) -> Bool {
     var text = line.trimmingWhitespace()
     guard !text.isEmpty, text.count <= 70 else { return false }
     let endsWithColon = text.hasSuffix(":")

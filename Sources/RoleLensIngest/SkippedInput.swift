@@ -30,9 +30,11 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
 
 /// An input that was not turned into a posting, with the reason, for `skipped.csv`.
 public struct SkippedInput: Hashable, Sendable {
+  /// The input's path in `PathEscaping` text form, control characters made visible.
   public var path: String
   /// The 1-based row for a dataset row; `nil` for whole files.
   public var row: Int?
+  /// Why the input was skipped.
   public var reason: SkipReason
   /// One line for a person: what exactly was wrong.
   public var detail: String

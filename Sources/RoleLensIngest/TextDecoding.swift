@@ -1,5 +1,5 @@
 /// Character encodings rolelens decodes by itself.
-public enum TextEncoding: String, Sendable, Hashable {
+package enum TextEncoding: String, Sendable, Hashable {
   case utf8 = "UTF-8"
   case utf16LE = "UTF-16LE"
   case utf16BE = "UTF-16BE"
@@ -9,11 +9,11 @@ public enum TextEncoding: String, Sendable, Hashable {
 }
 
 /// Text decoded from bytes, with how it was decoded.
-public struct DecodedText: Sendable, Hashable {
-  public var text: String
-  public var encoding: TextEncoding
+package struct DecodedText: Sendable, Hashable {
+  package var text: String
+  package var encoding: TextEncoding
   /// Set when the decoder had to guess or overrule a declaration.
-  public var warnings: [String]
+  package var warnings: [String]
 }
 
 /// Turns bytes into text without ever failing on them.
@@ -24,10 +24,10 @@ public struct DecodedText: Sendable, Hashable {
 /// pages, and a superset of ISO-8859-1 as browsers treat it). A declaration that the bytes
 /// contradict (a page declaring Windows-1252 that is valid multi-byte UTF-8) is overruled,
 /// with a warning.
-public enum TextDecoding {
+package enum TextDecoding {
   /// Why bytes are not text.
-  public struct NotText: Error, Sendable, Hashable {
-    public var detail: String
+  package struct NotText: Error, Sendable, Hashable {
+    package var detail: String
   }
 
   /// Decodes `bytes`.
@@ -38,7 +38,7 @@ public enum TextDecoding {
   /// - Returns: The text, or `NotText` when the bytes look binary (NUL bytes, control
   ///   characters, image or archive signatures).
   /// - Complexity: O(n) in the number of bytes.
-  public static func decode(_ bytes: [UInt8], isMarkup: Bool) -> Result<DecodedText, NotText> {
+  package static func decode(_ bytes: [UInt8], isMarkup: Bool) -> Result<DecodedText, NotText> {
     if let (encoding, bomLength) = byteOrderMark(bytes) {
       let body = bytes[bomLength...]
       return .success(DecodedText(text: decode(body, as: encoding), encoding: encoding, warnings: []))
@@ -225,7 +225,7 @@ public enum TextDecoding {
   ]
 
   /// Decodes Windows-1252 bytes; every byte maps to a character, so this never fails.
-  public static func decodeWindows1252(_ bytes: ArraySlice<UInt8>) -> String {
+  package static func decodeWindows1252(_ bytes: ArraySlice<UInt8>) -> String {
     var scalars = String.UnicodeScalarView()
     for byte in bytes {
       let value = byte >= 0x80 && byte <= 0x9F ? windows1252High[Int(byte - 0x80)] : UInt32(byte)

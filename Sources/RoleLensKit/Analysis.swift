@@ -12,7 +12,9 @@ public struct Analysis: Sendable {
   /// The tool's version, written into summary.json.
   public static let version = "0.2.0"
 
+  /// The options the run was prepared with.
   public let options: AnalysisOptions
+  /// The lexicon loaded from `options.lexiconPath`, or the bundled one.
   public let lexicon: Lexicon
   private let scorer: Scorer
   private let reader: PostingReader

@@ -9,6 +9,8 @@ public struct AnalysisOptions: Sendable {
   public var inputs: [String]
   /// A lexicon file to use instead of the default.
   public var lexiconPath: String?
+  /// Options of the overlap stage: the pair compared, resampling counts, seed. Its `jobs` is
+  /// not used: a run gives the stage `jobs` (below).
   public var overlap = OverlapOptions()
   /// Worker threads (default: all cores).
   public var jobs: Int = max(ProcessInfoCores.count, 1)
@@ -44,8 +46,8 @@ public enum MemoryPolicy: Sendable, Hashable {
 }
 
 /// The number of cores this process may use.
-public enum ProcessInfoCores {
-  public static var count: Int {
+package enum ProcessInfoCores {
+  package static var count: Int {
     #if canImport(Glibc)
       return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else

@@ -5,9 +5,13 @@ import RoleLensReport
 
 /// Errors of `evaluate`: problems with the labels file.
 public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The labels file could not be read.
   case unreadableLabels(path: String, reason: String)
+  /// The labels file is not a labels CSV (no rows, no `file` and `label` columns) or names an
+  /// unknown role; `line` is 1-based, when known.
   case badLabels(path: String, line: Int?, reason: String)
 
+  /// `path:line: reason`, or `path: reason` when no line applies.
   public var description: String {
     switch self {
     case .unreadableLabels(let path, let reason): return "\(path): \(reason)"
@@ -18,6 +22,7 @@ public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// The result of comparing predictions with labels.
 public struct EvaluationReport: Sendable {
+  /// Precision, recall and F1 per role, macro-F1, accuracy and the confusion matrix.
   public var evaluation: Evaluation
   /// Labelled files that were not found among the postings (missing or skipped).
   public var unmatched: [String]

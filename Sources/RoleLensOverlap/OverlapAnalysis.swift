@@ -3,7 +3,9 @@ import RoleLensClassify
 
 /// What the overlap stage needs of one posting.
 public struct OverlapDocument: Sendable {
+  /// The role the posting was classified as.
   public var role: Role
+  /// The posting's term and bigram counts (`TermCounter`), as ids of the run's `Vocabulary`.
   public var vector: TermVector
   /// Skill categories the posting mentions (indices into the lexicon's skills).
   public var skills: [Int]
@@ -15,6 +17,7 @@ public struct OverlapDocument: Sendable {
   /// The top role read from the body alone, title hidden (for the cross-reading shares).
   public var bodyRole: Role
 
+  /// A document; `bodyRole` defaults to `role`, `cluster` to a cluster of its own.
   public init(
     role: Role, vector: TermVector, skills: [Int], scoresAs: [Role], cluster: Int? = nil, bodyRole: Role? = nil
   ) {
@@ -29,8 +32,9 @@ public struct OverlapDocument: Sendable {
 
 /// Options of the overlap analysis.
 public struct OverlapOptions: Sendable, Hashable {
-  /// The pair compared in detail (default technical-project-manager vs product-manager).
+  /// The first role of the pair compared in detail (default technical-project-manager).
   public var roleA: Role = .technicalProjectManager
+  /// The second role of the pair (default product-manager).
   public var roleB: Role = .productManager
   /// How many top terms per role the top-term Jaccard compares.
   public var topK = 100
@@ -38,11 +42,14 @@ public struct OverlapOptions: Sendable, Hashable {
   public var replicates = 1000
   /// Label permutations for the p-values (0 turns tests off).
   public var permutations = 1000
-  /// Folds and repeats of the cross-validation behind `separability_auc`.
+  /// Folds of the cross-validation behind `separability_auc`.
   public var folds = 5
+  /// How many times the cross-validation is repeated with new folds.
   public var crossValidationRepeats = 5
   /// Random draws of the size-matched descriptive figures.
   public var draws = 100
+  /// Seed of every random stream (bootstrap, permutations, folds, draws): the same seed gives
+  /// the same figures, whatever `jobs` is.
   public var seed: UInt64 = 20_240_601
   /// Below this many clusters a role's figures are flagged `insufficient`; it is also the size
   /// (clusters per side) at which the descriptive figures are size-matched.
@@ -57,20 +64,28 @@ public struct OverlapOptions: Sendable, Hashable {
   /// Threads for the resampling (results do not depend on it).
   public var jobs = 1
 
+  /// The defaults listed above: technical-project-manager vs product-manager, 1000 replicates
+  /// and 1000 permutations.
   public init() {}
 }
 
 /// One headline figure for the chosen pair, with its interval and test.
 public struct OverlapFigure: Sendable, Hashable {
+  /// The metric's id, one of `OverlapAnalysis.metrics` (`overlap_index`, `separability_auc`...).
   public var metric: String
   /// `nil` when the figure cannot be computed (see `note`).
   public var value: Double?
+  /// Lower end of the 95% cluster-bootstrap percentile interval (Wilson interval for the shares);
+  /// `nil` when there is none (intervals off, or too few defined replicates).
   public var ciLow: Double?
+  /// Upper end of the same interval as `ciLow`.
   public var ciHigh: Double?
   /// One-sided permutation p-value of "A and B are exchangeable", where the figure has a test.
   public var pValue: Double?
+  /// Caveats for a reader ("insufficient: …", what the figure was computed on); "" when none.
   public var note: String
 
+  /// A figure of `metric` with its value, interval, p-value and note.
   public init(
     metric: String, value: Double?, ciLow: Double? = nil, ciHigh: Double? = nil, pValue: Double? = nil,
     note: String = ""
@@ -86,50 +101,72 @@ public struct OverlapFigure: Sendable, Hashable {
 
 /// A term's contrast between the two roles of the pair.
 public struct TermContrast: Sendable, Hashable {
+  /// The term or bigram ("roadmap", "product roadmap").
   public var term: String
-  /// Occurrences and postings (all postings of each role).
+  /// Occurrences of the term in all postings of role A.
   public var countA: Int
+  /// Occurrences of the term in all postings of role B.
   public var countB: Int
+  /// Postings of role A using the term.
   public var documentsA: Int
+  /// Postings of role B using the term.
   public var documentsB: Int
-  /// Clusters (resampling units) of each role using the term.
+  /// Clusters (resampling units) of role A using the term.
   public var clustersA: Int
+  /// Clusters (resampling units) of role B using the term.
   public var clustersB: Int
-  /// Log-odds ratio with informative Dirichlet prior over cluster-mean counts, and its z-score.
+  /// Log-odds ratio with informative Dirichlet prior over cluster-mean counts: positive means
+  /// more typical of role A.
   public var logOdds: Double
+  /// The z-score of `logOdds`: positive means typical of role A, negative of role B.
   public var z: Double
-  /// Two-sided Fisher exact test of the term's cluster shares, and its Benjamini-Hochberg
-  /// q-value over every listed term.
+  /// Two-sided Fisher exact test of the term's cluster shares.
   public var pValue: Double
+  /// The Benjamini-Hochberg q-value of `pValue` over every listed term.
   public var qValue: Double
 }
 
 /// Similarity of a pair of roles, for every pair with postings.
 public struct RoleSimilarity: Sendable, Hashable {
+  /// The first role of the pair (earlier in `Role.allCases`).
   public var roleA: Role
+  /// The second role of the pair.
   public var roleB: Role
+  /// Clusters (resampling units) of `roleA`.
   public var clustersA: Int
+  /// Clusters (resampling units) of `roleB`.
   public var clustersB: Int
   /// The size-free overlap index (`nil` when either role has fewer than 2 clusters).
   public var overlapIndex: Double?
-  /// Raw figures, which depend on the roles' sizes: cosine of the cluster-weighted TF-IDF
-  /// centroids and Jaccard of the top-k terms.
+  /// Cosine of the cluster-weighted TF-IDF centroids: a raw figure, which depends on the
+  /// roles' sizes; `nil` when a centroid is zero.
   public var cosine: Double?
+  /// Jaccard index of the two roles' top `OverlapOptions.topK` terms: a raw figure, which
+  /// depends on the roles' sizes.
   public var jaccard: Double?
+  /// Caveats ("insufficient: …", why the overlap index is missing); "" when none.
   public var note: String
 }
 
 /// The result of the overlap stage.
 public struct OverlapResult: Sendable {
+  /// The options the stage ran with.
   public var options: OverlapOptions
+  /// Term, skill and scored-as statistics of each role with postings.
   public var statistics: [Role: RoleStatistics]
   /// Clusters (resampling units) of each role.
   public var clusters: [Role: Int]
+  /// The headline figures of the pair, in `OverlapAnalysis.metrics` order.
   public var figures: [OverlapFigure]
+  /// The terms used by at least `options.minimumTermDocuments` clusters of the pair, by z-score
+  /// from most typical of role A to most typical of role B.
   public var terms: [TermContrast]
+  /// Similarity of every pair of roles with postings, pairs in `Role.allCases` order.
   public var similarities: [RoleSimilarity]
 
+  /// Postings of `role` counted by the stage; 0 when it has none.
   public func postings(_ role: Role) -> Int { statistics[role]?.postings ?? 0 }
+  /// Clusters (resampling units) of `role`; 0 when it has none.
   public func clusterCount(_ role: Role) -> Int { clusters[role] ?? 0 }
 
   /// Whether either role of the pair has fewer clusters than `options.minimumClusters`.
@@ -165,6 +202,7 @@ public struct OverlapResult: Sendable {
       .prefix(limit).map { $0 }
   }
 
+  /// The figure with the id `metric`, or `nil` when there is none.
   public func figure(_ metric: String) -> OverlapFigure? { figures.first { $0.metric == metric } }
 }
 
@@ -180,9 +218,13 @@ public struct OverlapAnalysis: Sendable {
     "jensen_shannon_divergence", "skill_overlap_coefficient",
   ]
 
+  /// The pair, resampling counts, seed and threads of the analysis.
   public var options: OverlapOptions
+  /// The number of skill categories (the lexicon's `skills`) that documents' skill indices
+  /// refer to.
   public var skillCount: Int
 
+  /// An analysis with `options`, for documents whose skills index a list of `skillCount`.
   public init(options: OverlapOptions, skillCount: Int) {
     self.options = options
     self.skillCount = skillCount
@@ -258,7 +300,7 @@ public struct OverlapAnalysis: Sendable {
   /// The random stream `replicate` of the stream family `stream` (bootstrap, permutations,
   /// folds, draws): a generator seeded with a hash of the run's seed and both numbers, so that
   /// replicates can run on several threads and the numbers do not depend on how many.
-  public static func generator(seed: UInt64, stream: UInt64 = 0, replicate: Int) -> SeededGenerator {
+  package static func generator(seed: UInt64, stream: UInt64 = 0, replicate: Int) -> SeededGenerator {
     var mixer = SeededGenerator(
       seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(replicate) &* 0xD1B5_4A32_D192_ED03))
     return SeededGenerator(seed: mixer.next())

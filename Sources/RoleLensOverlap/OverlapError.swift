@@ -4,6 +4,7 @@ public enum OverlapError: Error, Sendable, Equatable, CustomStringConvertible {
   /// created, written or read back.
   case spillFile(path: String, operation: String, reason: String)
 
+  /// The message for a person: the file, what could not be done to it, and why.
   public var description: String {
     switch self {
     case .spillFile(let path, let operation, let reason):

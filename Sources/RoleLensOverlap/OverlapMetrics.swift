@@ -1,10 +1,10 @@
 import Foundation
 
 /// The overlap measures, as pure functions of per-role aggregates, so each can be checked by hand.
-public enum OverlapMetrics {
+package enum OverlapMetrics {
   /// The indices of the `k` largest counts (ties go to the lower index, which follows input
   /// order); zero counts are never top terms.
-  public static func topTerms(_ counts: [Double], k: Int) -> Set<Int> {
+  package static func topTerms(_ counts: [Double], k: Int) -> Set<Int> {
     Set(topTermIndices(counts, k: k))
   }
 
@@ -71,7 +71,7 @@ public enum OverlapMetrics {
   }
 
   /// Jaccard index of two sets: |A ∩ B| / |A ∪ B| (0 when both are empty).
-  public static func jaccard<T: Hashable>(_ a: Set<T>, _ b: Set<T>) -> Double {
+  package static func jaccard<T: Hashable>(_ a: Set<T>, _ b: Set<T>) -> Double {
     let union = a.union(b).count
     return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
   }
@@ -79,7 +79,7 @@ public enum OverlapMetrics {
   /// Weighted Jaccard (Ruzicka similarity) of two term distributions:
   /// Σ min(p_A(w), p_B(w)) / Σ max(p_A(w), p_B(w)), with p a term's share of the role's terms.
   /// `a` and `b` are counts aligned by term.
-  public static func weightedJaccard(_ a: [Double], _ b: [Double]) -> Double {
+  package static func weightedJaccard(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count, "weightedJaccard needs aligned vectors")
     let totalA = a.reduce(0, +)
     let totalB = b.reduce(0, +)
@@ -97,7 +97,7 @@ public enum OverlapMetrics {
 
   /// Jensen-Shannon divergence of two term distributions, in bits (0 = identical, 1 = disjoint):
   /// JSD = ½ KL(P‖M) + ½ KL(Q‖M), M = ½(P + Q). `a` and `b` are counts aligned by term.
-  public static func jensenShannon(_ a: [Double], _ b: [Double]) -> Double {
+  package static func jensenShannon(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count, "jensenShannon needs aligned vectors")
     let totalA = a.reduce(0, +)
     let totalB = b.reduce(0, +)
@@ -114,7 +114,7 @@ public enum OverlapMetrics {
   }
 
   /// Cosine similarity of two aligned vectors (0 when either is zero).
-  public static func cosine(_ a: [Double], _ b: [Double]) -> Double {
+  package static func cosine(_ a: [Double], _ b: [Double]) -> Double {
     cosine(a, dividedBy: 1, b, dividedBy: 1)
   }
 
@@ -136,12 +136,12 @@ public enum OverlapMetrics {
   }
 
   /// Inverse document frequency, smoothed: ln((1 + N) / (1 + df)) + 1.
-  public static func idf(documentFrequency df: Int, documents n: Int) -> Double {
+  package static func idf(documentFrequency df: Int, documents n: Int) -> Double {
     log(Double(1 + n) / Double(1 + df)) + 1
   }
 
   /// A posting's TF-IDF vector, L2-normalised: (1 + ln count) × idf per term.
-  public static func tfidf(_ vector: TermVector, idf: (Int32) -> Double) -> [(Int32, Double)] {
+  package static func tfidf(_ vector: TermVector, idf: (Int32) -> Double) -> [(Int32, Double)] {
     var weights: [(Int32, Double)] = []
     weights.reserveCapacity(vector.ids.count)
     var norm = 0.0
@@ -158,7 +158,7 @@ public enum OverlapMetrics {
   /// Overlap coefficient of skill prevalence: Σ_s min(a_s, b_s) / min(Σ a_s, Σ b_s), where a_s
   /// and b_s are the shares of A and B postings mentioning skill s (1 = the smaller profile is
   /// contained in the larger).
-  public static func overlapCoefficient(_ a: [Double], _ b: [Double]) -> Double {
+  package static func overlapCoefficient(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count, "skill share vectors must have the same length")
     let minimum = zip(a, b).reduce(0.0) { $0 + min($1.0, $1.1) }
     let denominator = min(a.reduce(0, +), b.reduce(0, +))
@@ -172,7 +172,7 @@ public enum OverlapMetrics {
   ///   σ²(δ) ≈ 1/(y_A + α_w) + 1/(y_B + α_w),  z = δ / σ
   ///
   /// - Returns: (δ, z); positive means more typical of A.
-  public static func logOdds(
+  package static func logOdds(
     countA yA: Double, totalA nA: Double, countB yB: Double, totalB nB: Double, alpha: Double, alpha0: Double
   ) -> (delta: Double, z: Double) {
     let delta = log((yA + alpha) / (nA + alpha0 - yA - alpha)) - log((yB + alpha) / (nB + alpha0 - yB - alpha))
@@ -185,7 +185,7 @@ public enum OverlapMetrics {
   /// side is empty.
   ///
   /// - Complexity: O((n₊ + n₋) log(n₊ + n₋)).
-  public static func auc(positives: [Double], negatives: [Double]) -> Double {
+  package static func auc(positives: [Double], negatives: [Double]) -> Double {
     guard !positives.isEmpty, !negatives.isEmpty else { return 0.5 }
     let all = (positives.map { ($0, true) } + negatives.map { ($0, false) }).sorted { $0.0 < $1.0 }
     // Ranks with ties averaged.
@@ -207,7 +207,7 @@ public enum OverlapMetrics {
   /// negatives j, divided by Σ w_i · Σ w_j. 0.5 when either side is empty or weightless.
   ///
   /// - Complexity: O((n₊ + n₋) log(n₊ + n₋)).
-  public static func weightedAUC(positives: [(Double, Double)], negatives: [(Double, Double)]) -> Double {
+  package static func weightedAUC(positives: [(Double, Double)], negatives: [(Double, Double)]) -> Double {
     let totalPositive = positives.reduce(0) { $0 + $1.1 }
     let totalNegative = negatives.reduce(0) { $0 + $1.1 }
     guard totalPositive > 0, totalNegative > 0 else { return 0.5 }
@@ -231,7 +231,7 @@ public enum OverlapMetrics {
   }
 
   /// The q-quantile (0...1) of sorted values, by linear interpolation (R's type 7).
-  public static func quantile(_ sorted: [Double], _ q: Double) -> Double? {
+  package static func quantile(_ sorted: [Double], _ q: Double) -> Double? {
     guard let first = sorted.first else { return nil }
     guard sorted.count > 1 else { return first }
     let position = q * Double(sorted.count - 1)
@@ -244,7 +244,7 @@ public enum OverlapMetrics {
   // MARK: - Size-free overlap
 
   /// Dot product of two aligned vectors.
-  public static func dot(_ a: [Double], _ b: [Double]) -> Double {
+  package static func dot(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count, "dot needs aligned vectors")
     var sum = 0.0
     for index in a.indices { sum += a[index] * b[index] }
@@ -252,14 +252,14 @@ public enum OverlapMetrics {
   }
 
   /// Mean similarity between and within two roles' units, and the overlap index.
-  public struct Similarities: Sendable, Hashable {
+  package struct Similarities: Sendable, Hashable {
     /// Mean dot product of an A unit and a B unit: x̄_A · x̄_B.
-    public var between: Double
+    package var between: Double
     /// Mean dot product of two different units of A (of B).
-    public var withinA: Double
-    public var withinB: Double
+    package var withinA: Double
+    package var withinB: Double
     /// between / √(withinA · withinB); `nil` when a within-role similarity is not positive.
-    public var index: Double?
+    package var index: Double?
   }
 
   /// The overlap index from sums of unit vectors: with S = Σ w_u·u over units drawn w_u times
@@ -271,7 +271,7 @@ public enum OverlapMetrics {
   /// estimate of |μ_A|² where |x̄_A|² would overstate it by the sampling variance. The index
   /// estimates the cosine of the two roles' population centroids, μ_A·μ_B / (|μ_A||μ_B|):
   /// near 1 when A's and B's units are exchangeable, whatever the sample sizes.
-  public static func similarities(
+  package static func similarities(
     dotAB: Double, drawsA kA: Double, drawsB kB: Double, squareA: Double, selfA: Double, pairsA: Double,
     squareB: Double, selfB: Double, pairsB: Double
   ) -> Similarities {
@@ -300,7 +300,7 @@ public enum OverlapMetrics {
 
   /// The Wilson score interval for a proportion: `successes` of `n` (successes may be
   /// fractional: shares of clusters), at 95% (z = 1.959964). It never has zero width for n > 0.
-  public static func wilson(successes: Double, n: Double, z: Double = 1.959_964) -> (low: Double, high: Double) {
+  package static func wilson(successes: Double, n: Double, z: Double = 1.959_964) -> (low: Double, high: Double) {
     guard n > 0 else { return (0, 1) }
     let p = min(max(successes / n, 0), 1)
     let z2 = z * z
@@ -314,7 +314,7 @@ public enum OverlapMetrics {
   /// same margins that is no more likely than the one observed (R's `fisher.test`).
   ///
   /// - Complexity: O(min(n1, a + b)).
-  public static func fisherExact(_ a: Int, of n1: Int, _ b: Int, of n2: Int) -> Double {
+  package static func fisherExact(_ a: Int, of n1: Int, _ b: Int, of n2: Int) -> Double {
     let total = n1 + n2
     let with = a + b
     guard total > 0, with > 0, with < total else { return 1 }
@@ -339,7 +339,7 @@ public enum OverlapMetrics {
   }
 
   /// Benjamini-Hochberg q-values of `pValues`, in their order.
-  public static func benjaminiHochberg(_ pValues: [Double]) -> [Double] {
+  package static func benjaminiHochberg(_ pValues: [Double]) -> [Double] {
     let m = pValues.count
     guard m > 0 else { return [] }
     let order = pValues.indices.sorted { pValues[$0] != pValues[$1] ? pValues[$0] < pValues[$1] : $0 < $1 }

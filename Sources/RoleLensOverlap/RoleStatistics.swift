@@ -18,6 +18,7 @@ public struct RoleStatistics: Sendable, Hashable {
   /// Postings whose score for each role passes the threshold (indexed by `Role.index`).
   public var scoresAs: [Int]
 
+  /// Empty statistics: no postings.
   public init() {
     scoresAs = [Int](repeating: 0, count: Role.allCases.count)
   }

@@ -4,10 +4,13 @@
 /// ids (and every sum over them) are the same on every run.
 public struct Vocabulary: Sendable {
   private var ids: [String: Int32] = [:]
+  /// The terms in id order: `terms[Int(id)]` is the term of `id`.
   public private(set) var terms: [String] = []
 
+  /// An empty vocabulary.
   public init() {}
 
+  /// The number of terms interned.
   public var count: Int { terms.count }
 
   /// The id of `term`, adding it if new.
@@ -19,15 +22,20 @@ public struct Vocabulary: Sendable {
     return id
   }
 
+  /// The id of `term`, or `nil` when it was never interned.
   public func id(_ term: String) -> Int32? { ids[term] }
+  /// The term of `id`, which must have been returned by `intern(_:)`.
   public func term(_ id: Int32) -> String { terms[Int(id)] }
 }
 
 /// A posting's term counts as a sparse vector, sorted by term id.
 public struct TermVector: Sendable, Hashable {
+  /// The term ids, ascending; parallel to `counts`.
   public var ids: [Int32]
+  /// The occurrences of each term of `ids`.
   public var counts: [Int32]
 
+  /// A vector from ids (ascending) and their counts; the two must have the same length.
   public init(ids: [Int32] = [], counts: [Int32] = []) {
     precondition(ids.count == counts.count, "TermVector ids and counts must pair up")
     self.ids = ids
@@ -47,6 +55,8 @@ public struct TermVector: Sendable, Hashable {
     self.counts = pairs.map(\.1)
   }
 
+  /// Whether the vector has no terms.
   public var isEmpty: Bool { ids.isEmpty }
+  /// Term occurrences in all: the sum of `counts`.
   public var total: Int { counts.reduce(0) { $0 + Int($1) } }
 }

@@ -5,6 +5,7 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The output folder cannot be created or written.
   case cannotWrite(path: String, reason: String)
 
+  /// The message for a person: the path and the system's reason.
   public var description: String {
     switch self {
     case .cannotWrite(let path, let reason): return "\(path): cannot write (\(reason))"

@@ -8,10 +8,14 @@ public enum CSVCell: Sendable, Hashable, ExpressibleByStringLiteral {
   /// A key that joins with the inputs and labels (an id, a path): escaped, never guarded, so
   /// `-draft-tpm.txt` stays `-draft-tpm.txt`.
   case key(String)
+  /// An integer, written as it is.
   case integer(Int)
+  /// A number with exactly `decimals` decimals, independent of locale (see `CSVWriter.format`).
   case number(Double, decimals: Int)
+  /// An empty cell (a missing value).
   case empty
 
+  /// A `.text` cell from a string literal.
   public init(stringLiteral value: String) { self = .text(value) }
 
   /// An optional number: empty when `nil`.
@@ -30,6 +34,7 @@ public enum CSVCell: Sendable, Hashable, ExpressibleByStringLiteral {
 /// written as numbers and never altered. Control characters other than tab, LF and CR are
 /// written as visible characters (`ControlCharacters`).
 public struct CSVWriter: Sendable {
+  /// The CSV written so far: the header and every row appended, each ending in `\n`.
   public private(set) var output = ""
   /// Whether text cells get the formula guard.
   public let formulaGuard: Bool
@@ -40,6 +45,7 @@ public struct CSVWriter: Sendable {
     appendRow(header.map { CSVCell.text($0) })
   }
 
+  /// Appends one row of cells.
   public mutating func appendRow(_ cells: [CSVCell]) {
     output += Self.line(cells, formulaGuard: formulaGuard)
   }

@@ -1,18 +1,18 @@
 import RoleLensClassify
 
 /// Writes and prints `eval` results: eval.csv, confusion.csv and a table for the terminal.
-public struct EvaluationWriter: Sendable {
+package struct EvaluationWriter: Sendable {
   /// Whether text cells get the formula guard (`--no-formula-guard`); eval.csv and
   /// confusion.csv hold only role ids, which never start with a formula character.
-  public var formulaGuard: Bool
+  package var formulaGuard: Bool
 
-  public init(formulaGuard: Bool = true) {
+  package init(formulaGuard: Bool = true) {
     self.formulaGuard = formulaGuard
   }
 
   /// `eval.csv`: one row per role with enough support, then a `macro` row (macro-F1 in `f1`,
   /// accuracy in `precision` is not mixed in: it has its own row).
-  public func evalCSV(_ evaluation: Evaluation) -> String {
+  package func evalCSV(_ evaluation: Evaluation) -> String {
     var csv = CSVWriter(
       header: ["role", "precision", "recall", "f1", "support", "predicted"], formulaGuard: formulaGuard)
     for scores in evaluation.roles {
@@ -27,7 +27,7 @@ public struct EvaluationWriter: Sendable {
   }
 
   /// `confusion.csv`: one row per labelled role (`gold`), one column per predicted role.
-  public func confusionCSV(_ evaluation: Evaluation) -> String {
+  package func confusionCSV(_ evaluation: Evaluation) -> String {
     var csv = CSVWriter(header: ["gold"] + Role.ids, formulaGuard: formulaGuard)
     for role in Role.allCases {
       csv.appendRow([.text(role.rawValue)] + evaluation.confusion[role.index].map { .integer($0) })
@@ -36,7 +36,7 @@ public struct EvaluationWriter: Sendable {
   }
 
   /// Writes both files into `folder`.
-  public func write(_ evaluation: Evaluation, to folder: String) throws {
+  package func write(_ evaluation: Evaluation, to folder: String) throws {
     try AtomicFile.prepareFolder(folder)
     let base = folder.hasSuffix("/") ? folder : folder + "/"
     try AtomicFile.write(evalCSV(evaluation), to: base + "eval.csv")
@@ -45,7 +45,7 @@ public struct EvaluationWriter: Sendable {
 
   /// The table printed by `eval`: per-role scores, macro-F1, accuracy and the confusion matrix
   /// (rows: labels; columns: predictions, abbreviated).
-  public func text(_ evaluation: Evaluation, unmatched: [String], unlabelled: Int) -> String {
+  package func text(_ evaluation: Evaluation, unmatched: [String], unlabelled: Int) -> String {
     var lines: [String] = []
     lines.append(Summary.pad("role", 28) + "precision  recall      F1  support")
     for scores in evaluation.roles {

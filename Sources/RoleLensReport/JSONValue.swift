@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value written with keys in the order given and numbers with fixed decimals, so that
 /// the same run gives byte-identical JSON.
-public indirect enum JSONValue: Sendable, Hashable {
+package indirect enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case integer(Int)
@@ -11,16 +11,16 @@ public indirect enum JSONValue: Sendable, Hashable {
   case array([JSONValue])
   case object([(String, JSONValue)])
 
-  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
-  public func hash(into hasher: inout Hasher) { hasher.combine(rendered()) }
+  package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
+  package func hash(into hasher: inout Hasher) { hasher.combine(rendered()) }
 
   /// An optional number: `null` when `nil`.
-  public static func number(_ value: Double?, decimals: Int = 4) -> JSONValue {
+  package static func number(_ value: Double?, decimals: Int = 4) -> JSONValue {
     value.map { .number($0, decimals: decimals) } ?? .null
   }
 
   /// The JSON text, indented by two spaces per level, ending without a newline.
-  public func rendered(indent: Int = 0) -> String {
+  package func rendered(indent: Int = 0) -> String {
     let pad = String(repeating: "  ", count: indent)
     let inner = String(repeating: "  ", count: indent + 1)
     switch self {
@@ -43,7 +43,7 @@ public indirect enum JSONValue: Sendable, Hashable {
   /// A JSON string literal with the escapes RFC 8259 requires, and `\u` escapes for DEL and the
   /// C1 controls (U+0080–U+009F) too, so that no control character reaches a terminal that
   /// shows the file.
-  public static func quote(_ text: String) -> String {
+  package static func quote(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {

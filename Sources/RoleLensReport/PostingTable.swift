@@ -36,7 +36,7 @@ public final class PostingTable: @unchecked Sendable {
   private static let batchSize = 1 << 20
 
   /// An empty table; `formulaGuard` as in `CSVWriter`.
-  public init(formulaGuard: Bool = true) {
+  package init(formulaGuard: Bool = true) {
     self.formulaGuard = formulaGuard
     spillPath = FileManager.default.temporaryDirectory
       .appendingPathComponent("rolelens-postings-\(getpid())-\(UUID().uuidString).csv").path
@@ -47,7 +47,7 @@ public final class PostingTable: @unchecked Sendable {
   }
 
   /// A table holding `records`, in order.
-  public convenience init(_ records: [PostingRecord], formulaGuard: Bool = true) {
+  package convenience init(_ records: [PostingRecord], formulaGuard: Bool = true) {
     self.init(formulaGuard: formulaGuard)
     for record in records { append(record) }
   }
@@ -57,7 +57,7 @@ public final class PostingTable: @unchecked Sendable {
   }
 
   /// Adds a posting's row.
-  public func append(_ record: PostingRecord) {
+  package func append(_ record: PostingRecord) {
     let line = CSVWriter.line(Self.cells(record), formulaGuard: formulaGuard)
     lock.lock()
     defer { lock.unlock() }

@@ -15,6 +15,7 @@ public struct ReportWriter: Sendable {
     "role_similarity.csv", "summary.json", "report.html",
   ]
 
+  /// A writer; it holds no state.
   public init() {}
 
   /// Writes every report file into `folder`, creating it if needed, replacing the previous

@@ -4,8 +4,8 @@ import RoleLensIngest
 import RoleLensOverlap
 
 /// The short human summary `analyze` prints on stdout.
-public enum Summary {
-  public static func text(_ report: AnalysisReport, out: String) -> String {
+package enum Summary {
+  package static func text(_ report: AnalysisReport, out: String) -> String {
     var lines: [String] = []
     let overlap = report.overlap
     lines.append(
@@ -66,9 +66,9 @@ public enum Summary {
 }
 
 /// How `classify` shows a classification.
-public enum ClassificationText {
+package enum ClassificationText {
   /// One tab-separated line: path (with row), role, confidence, runner-up, review flag.
-  public static func line(_ posting: Posting, _ c: Classification) -> String {
+  package static func line(_ posting: Posting, _ c: Classification) -> String {
     let path = TerminalText.line(posting.row.map { "\(posting.path)#\($0)" } ?? posting.path)
     return [
       path, c.role.rawValue, CSVWriter.format(c.confidence, decimals: 3), "runner-up " + c.runnerUp.rawValue,
@@ -77,7 +77,7 @@ public enum ClassificationText {
   }
 
   /// The evidence behind each role's score, strongest roles first.
-  public static func explanation(_ c: Classification) -> String {
+  package static func explanation(_ c: Classification) -> String {
     var lines: [String] = []
     if !c.acronymReadings.isEmpty {
       lines.append("  acronyms: " + c.acronymReadings.sorted { $0.key < $1.key }.map { "\($0.key.uppercased()) = \($0.value)" }.joined(separator: ", "))
@@ -103,7 +103,7 @@ public enum ClassificationText {
   }
 
   /// A JSON object for `classify --json`.
-  public static func json(_ posting: Posting, _ c: Classification, explain: Bool) -> JSONValue {
+  package static func json(_ posting: Posting, _ c: Classification, explain: Bool) -> JSONValue {
     var pairs: [(String, JSONValue)] = [
       ("path", .string(posting.path)),
       ("row", posting.row.map { .integer($0) } ?? .null),
@@ -135,10 +135,10 @@ public enum ClassificationText {
 }
 
 /// How `inspect` shows an extracted posting.
-public enum PostingText {
+package enum PostingText {
   /// The JSON object of DESIGN.md: title, company, location, date_posted, format, sections,
   /// text, warnings.
-  public static func json(_ posting: Posting, tokens: [String] = []) -> JSONValue {
+  package static func json(_ posting: Posting, tokens: [String] = []) -> JSONValue {
     .object([
       ("path", .string(posting.path)),
       ("row", posting.row.map { .integer($0) } ?? .null),
@@ -157,7 +157,7 @@ public enum PostingText {
   }
 
   /// A readable listing: fields, then each section with its kind.
-  public static func plain(_ posting: Posting, tokens: [String] = []) -> String {
+  package static func plain(_ posting: Posting, tokens: [String] = []) -> String {
     var lines: [String] = []
     lines.append("path:        \(TerminalText.line(posting.path))\(posting.row.map { " (row \($0))" } ?? "")")
     lines.append("format:      \(posting.format.rawValue)")
@@ -185,13 +185,13 @@ public enum PostingText {
 /// Text for a terminal: nothing read from an input reaches stdout or stderr as a control
 /// character, so a title cannot set the window title, clear the screen or move the cursor.
 /// Controls are shown as their visible replacements (`ControlCharacters`: ESC as `␛`).
-public enum TerminalText {
+package enum TerminalText {
   /// A one-line field (a path, a title, a file name from a labels file): every control,
   /// line breaks and tabs included, made visible, so the field stays on its line and column.
-  public static func line(_ text: String) -> String { ControlCharacters.replacing(text) }
+  package static func line(_ text: String) -> String { ControlCharacters.replacing(text) }
 
   /// Whole output: every control but line feed and tab made visible.
-  public static func block(_ text: String) -> String {
+  package static func block(_ text: String) -> String {
     ControlCharacters.replacing(text, keeping: ControlCharacters.bodyLayout)
   }
 }

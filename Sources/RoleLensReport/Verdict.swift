@@ -4,10 +4,12 @@ import RoleLensOverlap
 /// The answer in words, grounded in the figures: the first thing `summary.json` and
 /// `report.html` say. Small samples are said first.
 public struct Verdict: Sendable {
+  /// The figures the verdict is about.
   public let overlap: OverlapResult
   /// The display name of a role ("technical project manager").
   public let name: @Sendable (Role) -> String
 
+  /// A verdict on `overlap`, naming roles with `name` (`AnalysisReport.displayName`).
   public init(overlap: OverlapResult, name: @escaping @Sendable (Role) -> String) {
     self.overlap = overlap
     self.name = name

@@ -10,6 +10,8 @@ public struct MinHash: Sendable {
   public let shingleLength: Int
   private let seeds: [UInt64]
 
+  /// A MinHash of `size` hash functions over shingles of `shingleLength` words; both must be
+  /// positive. The hash seeds are fixed, so signatures are the same in every run.
   public init(size: Int = 64, shingleLength: Int = 5) {
     precondition(size > 0 && shingleLength > 0, "MinHash needs a positive size and shingle length")
     self.size = size

@@ -1,7 +1,8 @@
 /// Stopwords: function words that carry no evidence of a role, left out of term
 /// statistics and bigrams (phrases in the lexicon may still contain them).
-public enum Stopwords {
-  public static let english: Set<String> = [
+package enum Stopwords {
+  /// English function words (articles, pronouns, auxiliaries, prepositions, conjunctions).
+  package static let english: Set<String> = [
     "a", "about", "above", "across", "after", "again", "against", "all", "also", "am", "an", "and",
     "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below",
     "between", "both", "but", "by", "can", "can't", "cannot", "could", "couldn't", "did",
@@ -24,7 +25,7 @@ public enum Stopwords {
 
   /// Function words of Spanish, Portuguese, French and German (diacritics folded, as tokens
   /// are), so postings in those languages do not fill term lists with "de", "la", "und".
-  public static let european: Set<String> = [
+  package static let european: Set<String> = [
     "de", "la", "el", "los", "las", "del", "en", "con", "que", "por", "para", "una", "un", "y", "o",
     "al", "lo", "se", "su", "sus", "es", "como", "mas", "sin", "sobre", "entre", "e", "da", "do",
     "das", "dos", "em", "na", "no", "nos", "uma", "com", "ou", "le", "les", "des", "du", "et",
@@ -37,5 +38,5 @@ public enum Stopwords {
   static let all = english.union(european)
 
   /// Whether `word` is a stopword.
-  public static func contains(_ word: String) -> Bool { all.contains(word) }
+  package static func contains(_ word: String) -> Bool { all.contains(word) }
 }

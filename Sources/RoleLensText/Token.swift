@@ -6,10 +6,12 @@ public struct Token: Hashable, Sendable, CustomStringConvertible {
   /// and phrases do not cross such a break.
   public var breakBefore: Bool
 
+  /// A token of already normalised `text`.
   public init(_ text: String, breakBefore: Bool = false) {
     self.text = text
     self.breakBefore = breakBefore
   }
 
+  /// The token's text.
   public var description: String { text }
 }

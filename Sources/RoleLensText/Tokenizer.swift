@@ -14,6 +14,7 @@ public struct Tokenizer: Sendable {
   /// Words longer than this many characters are dropped (and break phrases and bigrams).
   public static let maximumWordLength = 64
 
+  /// A tokenizer; it holds no state, so one can be shared and reused.
   public init() {}
 
   /// Tokenises `text`.
@@ -264,7 +265,8 @@ public struct Tokenizer: Sendable {
       || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark
   }
 
-  public static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+  /// Whether `scalar` is a CJK ideograph or kana, which is a word on its own.
+  package static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value >= 0x2E80 && (scalar.properties.isIdeographic || (0x3040...0x30FF).contains(scalar.value))
   }
 
