@@ -350,56 +350,12 @@ struct HostileInputTests {
 
 // MARK: - Running the binary with a time limit
 
-/// The result of running a program, killed after a time limit so a hang fails a test instead
-/// of blocking the whole test run.
-struct TimedRun: Sendable {
-  var status: Int32
-  var stdout: String
-  var stderr: String
-  var seconds: Double
-  var timedOut: Bool
+/// A run with its time and whether it passed its limit: `TestSupport.run` measures both.
+typealias TimedRun = TestSupport.Execution
 
-  static func run(_ arguments: [String], executable: URL = TestSupport.executable, timeout: Double)
-    throws -> TimedRun
-  {
-    let scratch = try TestSupport.temporaryFolder("rolelens-exec")
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let outURL = scratch.appendingPathComponent("stdout")
-    let errURL = scratch.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let outHandle = try FileHandle(forWritingTo: outURL)
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    defer {
-      try? outHandle.close()
-      try? errHandle.close()
-    }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = TestSupport.packageRoot
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    let started = Date()
-    try process.run()
-    var timedOut = false
-    while process.isRunning {
-      if Date().timeIntervalSince(started) > timeout {
-        timedOut = true
-        process.terminate()
-        process.waitUntilExit()
-        break
-      }
-      usleep(20_000)
-    }
-    process.waitUntilExit()
-    let seconds = Date().timeIntervalSince(started)
-    return TimedRun(
-      status: process.terminationStatus,
-      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self), seconds: seconds,
-      timedOut: timedOut)
+extension TestSupport.Execution {
+  static func run(_ arguments: [String], executable: URL = TestSupport.executable, timeout: Double) throws -> Self {
+    try TestSupport.run(arguments, executable: executable, timeout: timeout)
   }
 }
 

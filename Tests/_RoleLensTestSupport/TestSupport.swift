@@ -59,45 +59,75 @@ public enum TestSupport {
     public var status: Int32
     public var stdout: String
     public var stderr: String
+    /// Wall-clock seconds from start to exit.
+    public var seconds: Double
+    /// Whether the run was stopped for passing its time limit.
+    public var timedOut: Bool
   }
 
-  /// Runs `rolelens` with `arguments`, from `directory` (default: the package root).
-  public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Execution {
-    try launch(executable, arguments, environment: nil, in: directory)
+  /// Runs `executable` (default: the built `rolelens`) with `arguments`, from `directory`
+  /// (default: the package root), with no standard input. Output goes to files, so a full pipe
+  /// never blocks the child; a child still running after `timeout` seconds is sent SIGTERM,
+  /// then SIGKILL, and the run is marked `timedOut`, so a hung binary fails its test instead of
+  /// hanging the suite.
+  public static func run(
+    _ arguments: [String], in directory: URL? = nil, executable: URL = executable, timeout: Double = 600
+  ) throws -> Execution {
+    try launch(executable, arguments, environment: nil, in: directory, timeout: timeout)
   }
 
   /// Runs the shell `script` with `$ROLELENS` naming the executable, from `directory`: for
   /// arguments a `[String]` cannot hold, such as file names that are not UTF-8 (built in the
   /// script with `printf '\\377'`).
-  public static func runShell(_ script: String, in directory: URL? = nil) throws -> Execution {
+  public static func runShell(_ script: String, in directory: URL? = nil, timeout: Double = 600) throws -> Execution {
     var environment = ProcessInfo.processInfo.environment
     environment["ROLELENS"] = executable.path
-    return try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, in: directory)
+    return try launch(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, in: directory, timeout: timeout)
   }
 
-  private static func launch(_ program: URL, _ arguments: [String], environment: [String: String]?, in directory: URL?)
-    throws -> Execution
-  {
+  private static func launch(
+    _ program: URL, _ arguments: [String], environment: [String: String]?, in directory: URL?, timeout: Double
+  ) throws -> Execution {
+    let scratch = try temporaryFolder("rolelens-exec")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outURL = scratch.appendingPathComponent("stdout")
+    let errURL = scratch.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let outHandle = try FileHandle(forWritingTo: outURL)
+    let errHandle = try FileHandle(forWritingTo: errURL)
+    defer {
+      try? outHandle.close()
+      try? errHandle.close()
+    }
     let process = Process()
     process.executableURL = program
-    process.arguments = arguments
     if let environment { process.environment = environment }
+    process.arguments = arguments
     process.currentDirectoryURL = directory ?? packageRoot
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = outHandle
+    process.standardError = errHandle
     process.standardInput = FileHandle.nullDevice
+    let started = Date()
     try process.run()
-    // Read both pipes while the process runs, so a full pipe never blocks it.
-    nonisolated(unsafe) var errData = Data()
-    let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    errReader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    var timedOut = false
+    while process.isRunning {
+      if Date().timeIntervalSince(started) > timeout {
+        timedOut = true
+        process.terminate()
+        let stopping = Date()
+        while process.isRunning && Date().timeIntervalSince(stopping) < 5 { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        break
+      }
+      usleep(5_000)
+    }
     process.waitUntilExit()
-    while !errReader.isFinished { usleep(1000) }
     return Execution(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
+      status: process.terminationStatus,
+      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+      seconds: Date().timeIntervalSince(started), timedOut: timedOut)
   }
 }
