@@ -4,6 +4,12 @@
   import Darwin
 #endif
 
+/// read(2), named apart so that `PostingReader.read(_:)` does not hide it; the C library's
+/// `read` on Glibc and Darwin alike (the package builds on both).
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+  read(descriptor, buffer, count)
+}
+
 /// Options for reading postings.
 public struct IngestOptions: Sendable, Hashable {
   /// Files larger than this are skipped as too large (default 20 MiB: a saved job page is
@@ -325,7 +331,7 @@ public struct PostingReader: Sendable {
     bytes.reserveCapacity(min(expectedSize, limit) + 1)
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+      let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
         return .failure(ReadFailure(reason: .unreadable, detail: systemError()))
