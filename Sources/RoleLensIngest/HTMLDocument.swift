@@ -10,6 +10,8 @@ struct HTMLDocument: ~Copyable {
   let attributesTrimmed: Bool
   /// Whether start tags nested deeper than `MarkupPrepass.maximumDepth` were removed.
   let depthCapped: Bool
+  /// Whether start tags beyond `MarkupPrepass.maximumElements` were removed.
+  let elementsCapped: Bool
 
   /// Parser options: RECOVER (real pages are broken; keep going), NONET (never touch the
   /// network), NOERROR/NOWARNING (libxml2 would otherwise print to stderr), NOBLANKS (drop
@@ -50,12 +52,14 @@ struct HTMLDocument: ~Copyable {
       utf8 = Array(text.utf8)
       attributesTrimmed = false
       depthCapped = false
+      elementsCapped = false
     } else {
       let result = text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
         ?? MarkupPrepass.prepare(Array(text.utf8))
       utf8 = result.bytes
       attributesTrimmed = result.attributesTrimmed
       depthCapped = result.depthCapped
+      elementsCapped = result.elementsCapped
     }
     if utf8.isEmpty { utf8 = [0x20] }
     guard let length = Int32(exactly: utf8.count) else { return nil }

@@ -116,6 +116,7 @@ enum HTMLExtractor {
     guard let document = HTMLDocument(html: html, prepared: prepared) else { return nil }
     let warnings = (document.attributesTrimmed ? [attributesTrimmedWarning] : [])
       + (document.depthCapped ? [depthCappedWarning] : [])
+      + (document.elementsCapped ? [elementsCappedWarning] : [])
     return document.withRoot { root in
       var walker = BlockWalker(keepFurniture: false)
       walker.walk(root)
@@ -140,6 +141,9 @@ enum HTMLExtractor {
 
   static let attributesTrimmedWarning =
     "an element has more than \(MarkupPrepass.maximumAttributes) attributes; the rest were ignored"
+
+  static let elementsCappedWarning =
+    "the page has more than \(MarkupPrepass.maximumElements) elements; the later tags were ignored (their text kept)"
 
   static let depthCappedWarning =
     "elements are nested more than \(MarkupPrepass.maximumDepth) deep; the deeper tags were ignored (their text kept)"

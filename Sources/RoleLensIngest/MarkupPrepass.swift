@@ -27,6 +27,11 @@ enum MarkupPrepass {
   /// Attributes kept per start tag.
   static let maximumAttributes = 1000
 
+  /// Start tags kept per document. Each becomes a libxml2 node (with a text node beside it), so
+  /// 20 MB of flat `<b>x</b>` would cost about 900 MB; the largest real saved pages have tens of
+  /// thousands. Later start tags are dropped, their text kept.
+  static let maximumElements = 200_000
+
   struct Result {
     var bytes: [UInt8]
     /// Whether some start tag had attributes beyond `maximumAttributes` removed.
@@ -35,6 +40,8 @@ enum MarkupPrepass {
     var droppedBytes = 0
     /// Whether start tags nested deeper than `maximumDepth` were dropped.
     var depthCapped = false
+    /// Whether start tags beyond `maximumElements` were dropped.
+    var elementsCapped = false
     /// End tags dropped because libxml2 would ignore them, under nesting `strayEndTagDepth` or
     /// more deep (see `OpenElements`).
     var droppedEndTags = 0
@@ -52,6 +59,7 @@ enum MarkupPrepass {
     var kept = 0
     var index = 0
     var elements = OpenElements()
+    var startTags = 0
     func copy(upTo position: Int) {
       if position > kept { result.bytes.append(contentsOf: UnsafeBufferPointer(start: base + kept, count: position - kept)) }
       kept = max(kept, position)
@@ -139,14 +147,17 @@ enum MarkupPrepass {
       }
       let selfClosed = base[position - 1] == UInt8(ascii: "/") && position - 1 > index && !unquotedValue
       // Script and style are never dropped: their bodies would then be read as markup.
-      if rawText == nil, elements.dropsStart(hash, selfClosed: selfClosed) {
-        // Nested too deep: libxml2 never sees this tag (its text stays, one level up).
+      let tooMany = startTags >= Self.maximumElements
+      if rawText == nil, tooMany || elements.dropsStart(hash, selfClosed: selfClosed) {
+        // Nested too deep, or one element too many: libxml2 never sees this tag (its text
+        // stays, one level up).
         if cut { result.bytes.removeSubrange(outputStart...) } else { copy(upTo: open) }
         kept = position + 1
         index = position + 1
-        result.depthCapped = true
+        if tooMany { result.elementsCapped = true } else { result.depthCapped = true }
         continue
       }
+      startTags += 1
       elements.start(hash, selfClosed: selfClosed)
       if cut { kept = position }
       index = position + 1

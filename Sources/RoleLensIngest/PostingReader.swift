@@ -122,12 +122,14 @@ public struct PostingReader: Sendable {
     // that matters. Only for encodings where markup is ASCII (not UTF-16/32).
     var attributesTrimmed = false
     var depthCapped = false
+    var elementsCapped = false
     var markupPrepared = false
     if format == .html, TextDecoding.isASCIICompatible(bytes) {
       let prepared = MarkupPrepass.prepare(bytes)
       bytes = prepared.bytes
       attributesTrimmed = prepared.attributesTrimmed
       depthCapped = prepared.depthCapped
+      elementsCapped = prepared.elementsCapped
       markupPrepared = true
     }
     let decoded: DecodedText
@@ -143,6 +145,7 @@ public struct PostingReader: Sendable {
     if repairs > 0 { warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)") }
     if attributesTrimmed { warnings.append(HTMLExtractor.attributesTrimmedWarning) }
     if depthCapped { warnings.append(HTMLExtractor.depthCappedWarning) }
+    if elementsCapped { warnings.append(HTMLExtractor.elementsCappedWarning) }
     var result: ReadResult
     switch format {
     case .csv, .jsonl, .json:

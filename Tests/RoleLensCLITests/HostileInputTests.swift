@@ -777,6 +777,7 @@ struct PathologicalNestingTests {
   static func page(_ kind: String, _ n: Int) -> String {
     switch kind {
     case "deep": return head + String(repeating: "<div>", count: n) + "<p>Deep text.</p></body></html>"
+    case "flat": return head + String(repeating: "<b>x</b> ", count: n) + "</body></html>"
     case "unmatched": return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n) + "</body></html>"
     default:
       return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n)
@@ -784,13 +785,14 @@ struct PathologicalNestingTests {
     }
   }
 
-  @Test("four times the bytes cost at most about four times the time, and memory stays bounded", arguments: ["deep", "unmatched", "both"])
+  @Test("four times the bytes cost at most about four times the time, and memory stays bounded", arguments: ["deep", "unmatched", "both", "flat"])
   func linear(kind: String) throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     // 25,000 and 100,000 pairs: 0.3 and 1.2 MB of unmatched end tags (the latter took ~19 s
     // before the pre-pass cut them); 100,000 and 400,000 nested divs.
-    let small = kind == "deep" ? 100_000 : 25_000
+    // Flat markup: 300,000 and 1,200,000 elements (2.7 and 11 MB), past the element cap.
+    let small = kind == "deep" ? 100_000 : (kind == "flat" ? 300_000 : 25_000)
     let smallFile = URL(fileURLWithPath: try TestSupport.write(Self.page(kind, small), to: "small.html", in: folder))
     let largeFile = URL(fileURLWithPath: try TestSupport.write(Self.page(kind, small * 4), to: "large.html", in: folder))
     let smallCost = try Self.cost(smallFile)
@@ -800,5 +802,19 @@ struct PathologicalNestingTests {
     // And small in absolute terms: about a second per megabyte in a debug build, at most.
     #expect(largeCost.seconds < 15, "\(smallCost) -> \(largeCost)")
     #expect(largeCost.kilobytes < 200_000, "peak \(largeCost.kilobytes) KB")
+  }
+
+  @Test("a page of more elements than the cap keeps all its text, with a warning")
+  func elementCapKeepsText() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = try TestSupport.write(Self.page("flat", 250_000), to: "flat.html", in: folder)
+    let result = try TestSupport.run(["inspect", file, "--json"])
+    #expect(result.status == 0)
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let warnings = try #require(json["warnings"] as? [String])
+    #expect(warnings.contains { $0.contains("more than 200000 elements") }, "\(warnings)")
+    let text = try #require(json["text"] as? String)
+    #expect(text.filter { $0 == "x" }.count == 250_000)
   }
 }
