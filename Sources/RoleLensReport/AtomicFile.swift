@@ -99,20 +99,31 @@ enum AtomicFile {
     guard fsync(descriptor) == 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
   }
 
-  /// Creates `folder` (and parents) if needed and checks it is a writable folder.
+  /// Creates `folder` (and parents) if needed and checks it is a writable folder; a failure
+  /// carries the system's reason ("Permission denied", "Not a directory").
   static func prepareFolder(_ folder: String) throws {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
       guard isDirectory.boolValue else { throw ReportError.cannotWrite(path: folder, reason: "not a folder") }
     } else {
-      do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      } catch {
-        throw ReportError.cannotWrite(path: folder, reason: "cannot create the folder")
+      guard makeFolders(folder) else {
+        throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno)))
       }
     }
     guard access(folder, W_OK) == 0 else {
       throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno)))
     }
+  }
+
+  /// `mkdir -p`: creates `folder` and its missing parents; false with `errno` set on failure.
+  private static func makeFolders(_ folder: String) -> Bool {
+    var path = ""
+    for component in folder.split(separator: "/", omittingEmptySubsequences: false) {
+      path += path.isEmpty && folder.hasPrefix("/") ? "/" : (path.isEmpty || path == "/" ? "" : "/")
+      path += component
+      guard !component.isEmpty, component != "." else { continue }
+      if mkdir(path, 0o777) != 0 && errno != EEXIST { return false }
+    }
+    return true
   }
 }
