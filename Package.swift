@@ -31,11 +31,13 @@ let package = Package(
 
     // MARK: - Pipeline stages, in dependency order
 
-    .target(name: "RoleLensIngest", dependencies: ["CLibXML2", "CZlib"]),
-    .target(name: "RoleLensText"),
+    // Low-level storage and hashing shared by the stages: packed strings, block tables, FNV-1a.
+    .target(name: "RoleLensStorage"),
+    .target(name: "RoleLensIngest", dependencies: ["RoleLensStorage", "CLibXML2", "CZlib"]),
+    .target(name: "RoleLensText", dependencies: ["RoleLensStorage"]),
     .target(
       name: "RoleLensClassify",
-      dependencies: ["RoleLensIngest", "RoleLensText", .product(name: "Yams", package: "Yams")],
+      dependencies: ["RoleLensStorage", "RoleLensIngest", "RoleLensText", .product(name: "Yams", package: "Yams")],
       resources: [.copy("Resources/default-lexicon.yaml")]
     ),
     .target(name: "RoleLensOverlap", dependencies: ["RoleLensClassify"]),
@@ -43,7 +45,8 @@ let package = Package(
     .target(
       name: "RoleLensKit",
       dependencies: [
-        "RoleLensIngest", "RoleLensText", "RoleLensClassify", "RoleLensOverlap", "RoleLensReport", "CMalloc",
+        "RoleLensStorage", "RoleLensIngest", "RoleLensText", "RoleLensClassify", "RoleLensOverlap", "RoleLensReport",
+        "CMalloc",
       ]
     ),
 
@@ -61,7 +64,7 @@ let package = Package(
     .testTarget(
       name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "CLibXML2", "CZlib", "_RoleLensTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText"]),
+    .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText", "RoleLensStorage"]),
     .testTarget(
       name: "RoleLensClassifyTests", dependencies: ["RoleLensClassify", "_RoleLensTestSupport"],
       exclude: ["Fixtures"]),

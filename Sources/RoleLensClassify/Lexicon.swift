@@ -1,4 +1,5 @@
 import RoleLensIngest
+import RoleLensStorage
 import RoleLensText
 
 /// The keyword scorer's knowledge: title patterns and weighted body phrases per role, acronym
@@ -113,12 +114,6 @@ public struct Lexicon: Sendable {
 extension Lexicon {
   /// FNV-1a 64-bit hash of `text`, as 16 hex digits: stable across runs and platforms.
   package static func fnv1a(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
-    }
-    let hex = String(hash, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+    FNV1a.hex(FNV1a.hash(text.utf8))
   }
 }

@@ -1,5 +1,6 @@
 import RoleLensClassify
 import RoleLensIngest
+import RoleLensStorage
 import RoleLensText
 
 /// One posting after tokenizing and classification, before corpus statistics.
@@ -44,14 +45,10 @@ struct PostingAnalyzer: Sendable {
     let (classification, bodyReading) = scorer.classify(tokenized, explain: explain, readingBody: !bodyOnly)
     let bodyRole = bodyReading ?? classification.role
     var counts: [String: Int] = [:]
-    var fingerprint: UInt64 = 0xcbf2_9ce4_8422_2325
+    var fingerprint = FNV1a()
     func mix(_ text: String) {
-      for byte in text.utf8 {
-        fingerprint ^= UInt64(byte)
-        fingerprint = fingerprint &* 0x100_0000_01b3
-      }
-      fingerprint ^= 0x20
-      fingerprint = fingerprint &* 0x100_0000_01b3
+      fingerprint.combine(text.utf8)
+      fingerprint.combine(0x20)
     }
     // The fingerprint covers the title even when the scorer does not read it.
     for token in bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
@@ -73,7 +70,7 @@ struct PostingAnalyzer: Sendable {
     }
     for section in counted { TermCounter.count(scorer.maskingTitlePhrases(section.tokens), into: &counts) }
     return AnalyzedPosting(
-      classification: classification, bodyRole: bodyRole, termCounts: counts, fingerprint: fingerprint,
+      classification: classification, bodyRole: bodyRole, termCounts: counts, fingerprint: fingerprint.value,
       signature: minHash.signature(words), clusterSignature: clusterHash.signature(clusterWords))
   }
 }

@@ -1,3 +1,5 @@
+import RoleLensStorage
+
 /// MinHash signatures of word shingles, for finding near-duplicate postings (the same posting
 /// saved once per city, or reposted with a new date).
 ///
@@ -30,15 +32,12 @@ public struct MinHash: Sendable {
     guard tokens.count >= shingleLength else { return nil }
     var minimums = [UInt64](repeating: .max, count: size)
     for start in 0...(tokens.count - shingleLength) {
-      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      var hasher = FNV1a()
       for token in tokens[start..<(start + shingleLength)] {
-        for byte in token.utf8 {
-          hash ^= UInt64(byte)
-          hash = hash &* 0x100_0000_01b3
-        }
-        hash ^= 0x1F
-        hash = hash &* 0x100_0000_01b3
+        hasher.combine(token.utf8)
+        hasher.combine(0x1F)
       }
+      let hash = hasher.value
       for index in 0..<size {
         let value = Self.mix(hash ^ seeds[index])
         if value < minimums[index] { minimums[index] = value }
@@ -177,45 +176,5 @@ public struct NearDuplicateIndex: Sendable {
       for position in 0..<size where row[position] == signature[position] { equal += 1 }
     }
     return Double(equal) / Double(size)
-  }
-}
-
-/// A table of rows of `width` elements, stored in blocks of `rowsPerBlock` rows, each block
-/// allocated once at its full size: the table grows by whole blocks and never copies what it
-/// holds (an array that doubles holds its old and its new copy at once, which near the end of a
-/// large run would be the run's largest allocation).
-struct RowBlocks<Element>: Sendable where Element: Sendable {
-  let width: Int
-  static var rowsPerBlock: Int { 1024 }
-  private var blocks: [[Element]] = []
-  /// Rows appended.
-  private(set) var count = 0
-
-  init(width: Int) {
-    self.width = width
-  }
-
-  /// Appends a row of exactly `width` elements.
-  mutating func append(_ row: [Element]) {
-    precondition(row.count == width, "a row must have the table's width")
-    if count % Self.rowsPerBlock == 0 {
-      var block: [Element] = []
-      block.reserveCapacity(width * Self.rowsPerBlock)
-      blocks.append(block)
-    }
-    blocks[blocks.count - 1] += row
-    count += 1
-  }
-
-  subscript(row: Int, column: Int) -> Element {
-    blocks[row / Self.rowsPerBlock][(row % Self.rowsPerBlock) * width + column]
-  }
-
-  /// Calls `body` with row `row`'s elements, indexed from 0.
-  func withRow<Result>(_ row: Int, _ body: (UnsafeBufferPointer<Element>) -> Result) -> Result {
-    let start = (row % Self.rowsPerBlock) * width
-    return blocks[row / Self.rowsPerBlock].withUnsafeBufferPointer { block in
-      body(UnsafeBufferPointer(rebasing: block[start..<(start + width)]))
-    }
   }
 }

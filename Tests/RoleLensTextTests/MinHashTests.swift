@@ -1,3 +1,4 @@
+import RoleLensStorage
 import Testing
 
 @testable import RoleLensText

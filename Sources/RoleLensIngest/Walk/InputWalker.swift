@@ -1,3 +1,4 @@
+import RoleLensStorage
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -29,10 +30,8 @@ public struct InputFile: Hashable, Sendable {
 /// The files of a walk, in order, stored compactly: a run keeps the list of every file it reads
 /// until the last is read, so each file costs its path's bytes and 20 more, not three strings.
 public struct InputFileList: RandomAccessCollection, Sendable {
-  /// The files' paths (their exact bytes), back to back.
-  private var bytes: [UInt8] = []
-  /// Where each file's path ends in `bytes`.
-  private var ends: [Int] = []
+  /// The files' paths (their exact bytes).
+  private var paths = PackedStrings()
   /// Where each file's relative path starts, counted from the start of its path.
   private var relativeStarts: [UInt32] = []
   private var sizes: [Int] = []
@@ -42,12 +41,11 @@ public struct InputFileList: RandomAccessCollection, Sendable {
   /// The position of the first file: 0.
   public var startIndex: Int { 0 }
   /// The position after the last file: the number of files.
-  public var endIndex: Int { ends.count }
+  public var endIndex: Int { paths.count }
 
   /// The file at `index`, rebuilt from the stored bytes (paths in `PathEscaping` text form).
   public subscript(index: Int) -> InputFile {
-    let start = index == 0 ? 0 : ends[index - 1]
-    let systemPath = Array(bytes[start..<ends[index]])
+    let systemPath = Array(paths.bytes(index))
     let path = PathEscaping.text(systemPath)
     let relativePath = PathEscaping.text(systemPath[Int(relativeStarts[index])...])
     return InputFile(path: path, relativePath: relativePath, size: sizes[index], systemPath: systemPath)
@@ -55,8 +53,7 @@ public struct InputFileList: RandomAccessCollection, Sendable {
 
   /// Adds a file whose relative path is the end of its path, from byte `relativeStart` on.
   mutating func append(systemPath: [UInt8], relativeStart: Int, size: Int) {
-    bytes += systemPath
-    ends.append(bytes.count)
+    paths.append(systemPath)
     relativeStarts.append(UInt32(relativeStart))
     sizes.append(size)
   }

@@ -1,4 +1,5 @@
 import CLibXML2
+import RoleLensStorage
 
 extension MarkupPrepass {
   /// Open elements kept by the pre-pass, beyond which only content elements still open.
@@ -234,10 +235,8 @@ extension MarkupPrepass {
 
   /// FNV-1a of a tag name's first `nameLimit` bytes, lowercased (libxml2 lowercases names).
   static func nameHash(_ bytes: some Collection<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes.prefix(nameLimit) {
-      hash = (hash ^ UInt64(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)) &* 0x100_0000_01b3
-    }
-    return hash
+    var hasher = FNV1a()
+    for byte in bytes.prefix(nameLimit) { hasher.combine(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+    return hasher.value
   }
 }

@@ -1,0 +1,72 @@
+import CMalloc
+import RoleLensClassify
+import RoleLensIngest
+import RoleLensOverlap
+import RoleLensReport
+import RoleLensStorage
+
+extension Analysis {
+  /// Accumulates outcomes in input order: duplicate detection, clusters, term ids and
+  /// statistics are therefore the same for any number of jobs.
+  struct Merger {
+    let includeDuplicates: Bool
+    let scorer: Scorer
+    let releasesMemory: Bool
+    let onPosting: ((PostingResult) -> Void)?
+    /// Rows of postings.csv, spilled to disk as they come.
+    let postings: PostingTable
+    var skipped: [SkippedInput] = []
+    /// The counted postings, for the overlap stage (compactly, mostly in a temporary file).
+    var overlap = OverlapAccumulator()
+    var vocabulary = Vocabulary()
+    var facts = IngestSummary()
+    /// Duplicates and clusters, found in input order.
+    private var duplicates = DuplicateDetector()
+    /// Files merged so far.
+    private var files = 0
+    /// Every this many files, the allocator's free memory is given back to the system: the
+    /// buffers of the files in between are freed around the merger's growing arrays, which
+    /// would otherwise keep that memory resident (at 100,000 postings, about 50 MB).
+    static let filesBetweenReleases = 1000
+    init(
+      includeDuplicates: Bool, scorer: Scorer, formulaGuard: Bool, releasesMemory: Bool,
+      onPosting: ((PostingResult) -> Void)?
+    ) {
+      self.includeDuplicates = includeDuplicates
+      self.scorer = scorer
+      postings = PostingTable(formulaGuard: formulaGuard)
+      self.releasesMemory = releasesMemory
+      self.onPosting = onPosting
+    }
+
+    /// Frees what duplicate and cluster detection keep per posting, once every posting is in,
+    /// before the overlap stage loads the pair for the bootstrap (the run's peak).
+    mutating func releaseDuplicateIndex() {
+      duplicates = DuplicateDetector()
+    }
+
+    mutating func add(_ outcome: ReadOutcome) {
+      files += 1
+      if releasesMemory && files % Self.filesBetweenReleases == 0 { clib_release_free_memory() }
+      skipped += outcome.skipped
+      for var processed in outcome.postings {
+        let analyzed = processed.analyzed
+        let placement = duplicates.place(id: processed.record.id, analyzed)
+        processed.record.duplicateOf = placement.duplicateOf
+        processed.record.cluster = placement.clusterID
+        let cluster = placement.cluster
+        facts.add(processed.facts)
+        postings.append(processed.record)
+        onPosting?(PostingResult(record: processed.record, bodyRole: analyzed.bodyRole))
+        guard processed.record.duplicateOf == nil || includeDuplicates else { continue }
+        let classification = processed.record.classification
+        overlap.add(
+          OverlapDocument(
+            role: classification.role, vector: TermVector(analyzed.termCounts, vocabulary: &vocabulary),
+            skills: classification.skills,
+            scoresAs: Role.allCases.filter { $0 != .other && scorer.scoresAs(classification, $0) },
+            cluster: cluster, bodyRole: analyzed.bodyRole))
+      }
+    }
+  }
+}
