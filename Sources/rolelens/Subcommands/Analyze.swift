@@ -98,9 +98,7 @@ struct Analyze: ParsableCommand {
 
   func run() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-    var options = AnalysisOptions(inputs: inputs)
-    options.lexiconPath = common.lexiconPath
-    options.ingest = common.ingest
+    var options = common.analysisOptions(inputs: inputs)
     if let roleA = Role(rawValue: parts[0]), let roleB = Role(rawValue: parts[1]) {
       options.overlap.roleA = roleA
       options.overlap.roleB = roleB
@@ -172,6 +170,15 @@ struct CommonOptions: ParsableArguments {
 
   /// The lexicon file's name as a plain string (arguments arrive as `PathEscaping` text).
   var lexiconPath: String? { lexicon.map(RawArguments.plain) }
+
+  /// The library's options for reading `inputs` as these flags ask: the one place where
+  /// command-line flags become `AnalysisOptions` (each subcommand then sets its own flags).
+  func analysisOptions(inputs: [String]) -> AnalysisOptions {
+    var options = AnalysisOptions(inputs: inputs)
+    options.lexiconPath = lexiconPath
+    options.ingest = ingest
+    return options
+  }
 
   /// Ingest options from the flags (column names as plain strings).
   var ingest: IngestOptions {

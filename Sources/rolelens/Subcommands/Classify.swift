@@ -23,9 +23,7 @@ struct Classify: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   func run() throws {
-    var options = AnalysisOptions(inputs: files)
-    options.lexiconPath = common.lexiconPath
-    options.ingest = common.ingest
+    var options = common.analysisOptions(inputs: files)
     options.bodyOnly = bodyOnly
     var results: [(Posting, Classification)] = []
     var skipped: [SkippedInput] = []

@@ -44,9 +44,7 @@ struct Eval: ParsableCommand {
   }
 
   func run() throws {
-    var options = AnalysisOptions(inputs: inputs)
-    options.lexiconPath = common.lexiconPath
-    options.ingest = common.ingest
+    var options = common.analysisOptions(inputs: inputs)
     options.bodyOnly = bodyOnly
     if let jobs { options.jobs = jobs }
     let report: EvaluationReport

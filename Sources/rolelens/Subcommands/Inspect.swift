@@ -17,9 +17,7 @@ struct Inspect: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   func run() throws {
-    var options = AnalysisOptions(inputs: [file])
-    options.lexiconPath = common.lexiconPath
-    options.ingest = common.ingest
+    let options = common.analysisOptions(inputs: [file])
     let result: ReadResult
     do {
       result = try Analysis(options: options).inspect(file)
