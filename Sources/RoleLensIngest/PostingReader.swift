@@ -261,8 +261,9 @@ public struct PostingReader: Sendable {
       // characters need not be counted).
       let isBoldLine = block.kind == .paragraph && block.boldCharacters > 0
         && { let count = block.text.count; return block.boldCharacters * 10 >= count * 9 && count <= 80 }()
-      let readsAsHeading = block.kind == .paragraph && SectionClassifier.looksLikeHeading(block.text)
-        && block.text.hasSuffix(":")
+      // Only a paragraph whose last byte is a colon can end in the Character ":".
+      let readsAsHeading = block.kind == .paragraph && block.text.utf8.last == 0x3A
+        && SectionClassifier.looksLikeHeading(block.text) && block.text.hasSuffix(":")
       if block.isHeading || isBoldLine || readsAsHeading {
         builder.startSection(heading: PlainTextExtractor.stripTrailingColon(block.text))
       } else {
@@ -280,9 +281,19 @@ public struct PostingReader: Sendable {
       result[index].heading = ""
     }
     if var first = result.first, first.heading.isEmpty {
-      let lines = first.text.split(separator: "\n", omittingEmptySubsequences: false)
-      if lines.first.map(String.init) == title {
-        first.text = lines.dropFirst().joined(separator: "\n")
+      // The first line ends at the first line feed that is a Character of its own (not the LF
+      // of a CR LF), as `split(separator: "\n")` would cut.
+      let utf8 = first.text.utf8
+      var end = utf8.startIndex
+      var previous: UInt8 = 0
+      while end != utf8.endIndex {
+        let byte = utf8[end]
+        if byte == 0x0A && previous != 0x0D { break }
+        previous = byte
+        utf8.formIndex(after: &end)
+      }
+      if Substring(first.text.utf8[..<end]) == Substring(title) {
+        first.text = end == utf8.endIndex ? "" : String(first.text.utf8[utf8.index(after: end)...]) ?? ""
         result[0] = first
       }
     }
