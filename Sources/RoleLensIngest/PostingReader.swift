@@ -159,8 +159,9 @@ public struct PostingReader: Sendable {
     for index in result.postings.indices {
       result.postings[index].facts.encoding = decoded.encoding.rawValue
       result.postings[index].facts.mojibakeRepairs = repairs
-      // Again after the dataset reader set title, company, location and date from its columns.
-      result.postings[index].replaceControlCharacters()
+      // Again after the dataset reader set title, company, location and date from its columns
+      // (`extract` replaced them in every other posting, and a second pass finds none).
+      if format == .csv || format == .jsonl || format == .json { result.postings[index].replaceControlCharacters() }
     }
     return result
   }
@@ -341,8 +342,27 @@ public struct PostingReader: Sendable {
       return .failure(
         ReadFailure(reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
     }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(min(expectedSize, limit) + 1)
+    // Read straight into a buffer of the size the walk saw, plus one byte to notice growth;
+    // only a file that grew since is read on in chunks.
+    var failure: ReadFailure?
+    let capacity = min(expectedSize, limit) + 1
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+      while initialized < capacity {
+        let count = systemRead(descriptor, buffer.baseAddress.map { $0 + initialized }, capacity - initialized)
+        if count < 0 {
+          if errno == EINTR { continue }
+          failure = ReadFailure(reason: .unreadable, detail: systemError())
+          return
+        }
+        if count == 0 { return }
+        initialized += count
+      }
+    }
+    if let failure { return .failure(failure) }
+    if bytes.count > limit {
+      return .failure(ReadFailure(reason: .tooLarge, detail: "more than \(limit) bytes (--max-file-size)"))
+    }
+    guard bytes.count == capacity else { return .success(bytes) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }

@@ -298,8 +298,13 @@ enum PlainTextExtractor {
 
 extension String {
   /// Replaces every occurrence of `target`; a small stand-in so the stage needs no Foundation.
+  ///
+  /// Text whose bytes do not hold `target`'s (most) is returned after one byte scan; only
+  /// otherwise is `contains` asked, which is Foundation's where the module imports it (no
+  /// scalar is canonically equivalent to an ASCII one, so the byte test never says no where
+  /// `contains` would say yes).
   func replacingOccurrences(of target: String, with replacement: String) -> String {
-    guard !target.isEmpty, contains(target) else { return self }
+    guard !target.isEmpty, Self.bytes(of: self, hold: target), contains(target) else { return self }
     var result = ""
     var rest = Substring(self)
     while let range = rest.firstRange(of: target) {
@@ -309,5 +314,12 @@ extension String {
     }
     result += rest
     return result
+  }
+
+  /// Whether the UTF-8 of `text` holds that of `target`.
+  private static func bytes(of text: String, hold target: String) -> Bool {
+    var text = text
+    var target = target
+    return text.withUTF8 { hay in target.withUTF8 { UTF8Text.contains(hay, 0..<hay.count, Array($0)) } }
   }
 }

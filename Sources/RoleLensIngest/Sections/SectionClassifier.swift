@@ -62,13 +62,37 @@ package enum SectionClassifier {
 
   /// The kind named by a heading already lowercased with its apostrophes made ASCII
   /// (`folded(_:_:_:)`).
+  ///
+  /// - Complexity: one pass over `lowered`, comparing at each byte only the phrases that start
+  ///   with it.
   static func kind(ofFolded lowered: UnsafeBufferPointer<UInt8>) -> SectionKind {
-    let whole = 0..<lowered.count
-    for (kind, phrases) in cueBytes where phrases.contains(where: { UTF8Text.contains(lowered, whole, $0) }) {
-      return kind
+    let table = cueTable
+    var best = Int.max
+    for start in 0..<lowered.count {
+      for (group, phrase) in table.byFirstByte[Int(lowered[start])] where group < best {
+        guard start + phrase.count <= lowered.count else { continue }
+        var offset = 1
+        while offset < phrase.count && lowered[start + offset] == phrase[offset] { offset += 1 }
+        if offset == phrase.count { best = group }
+      }
     }
-    return .general
+    return best == Int.max ? .general : cueBytes[best].0
   }
+
+  /// The cue phrases by their first byte, each with the index of its group in `cues` (the
+  /// first group with a phrase in the heading names its kind).
+  struct CueTable: Sendable {
+    var byFirstByte: [[(group: Int, phrase: [UInt8])]]
+  }
+
+  /// `cueBytes` indexed by first byte.
+  static let cueTable: CueTable = {
+    var table = [[(group: Int, phrase: [UInt8])]](repeating: [], count: 256)
+    for (group, (_, phrases)) in cueBytes.enumerated() {
+      for phrase in phrases { table[Int(phrase[0])].append((group, phrase)) }
+    }
+    return CueTable(byFirstByte: table)
+  }()
 
   /// Calls `body` with simple text `bytes[range]` lowercased and with typographic apostrophes
   /// (U+2018, U+2019) made ASCII: `lowercased().replacingApostrophes()` as far as ASCII phrases
@@ -115,7 +139,30 @@ package enum SectionClassifier {
   ///
   /// - Complexity: O(n) in practice.
   static func isLegalBoilerplate(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-    boilerplatePhrases.contains { UTF8Text.foldedContains(bytes, range, $0) }
+    // Each phrase has one `q` or one `g`, at a known offset: the phrases are compared only
+    // where the line has one of those letters (a few per line), in one pass over it.
+    var index = range.lowerBound
+    while index < range.upperBound {
+      let letter = bytes[index] | 0x20
+      if letter == 0x71 || letter == 0x67 {
+        for (phrase, anchor) in boilerplateAnchors where phrase[anchor] == letter && index - anchor >= range.lowerBound {
+          let start = index - anchor
+          guard start + phrase.count <= range.upperBound else { continue }
+          var offset = 0
+          while offset < phrase.count && UTF8Text.lowerASCII(bytes[start + offset]) == phrase[offset] { offset += 1 }
+          if offset == phrase.count { return true }
+        }
+      }
+      index += 1
+    }
+    return false
+  }
+
+  /// Each of `boilerplatePhrases` with the offset of its only `q` or `g`.
+  static let boilerplateAnchors: [(phrase: [UInt8], anchor: Int)] = boilerplatePhrases.map { phrase in
+    let anchors = phrase.indices.filter { phrase[$0] == 0x71 || phrase[$0] == 0x67 }
+    precondition(anchors.count == 1, "a boilerplate phrase needs exactly one q or g")
+    return (phrase, anchors[0])
   }
 
   /// Whole lines that are section headings in postings (compared lowercased, without a
@@ -167,8 +214,10 @@ package enum SectionClassifier {
   ///
   /// - Complexity: O(n) in the line's bytes.
   static func looksLikeHeading(simple bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
+    // More than 280 bytes are more than 70 scalars (a paragraph, the usual line): no count.
     var range = UTF8Text.trimmed(bytes, line)
-    guard !range.isEmpty, range.count <= 70 || UTF8Text.scalarCount(bytes, range) <= 70 else { return false }
+    guard !range.isEmpty, range.count <= 70 || (range.count <= 280 && UTF8Text.scalarCount(bytes, range) <= 70)
+    else { return false }
     let endsWithColon = bytes[range.upperBound - 1] == 0x3A
     if endsWithColon { range = range.lowerBound..<(range.upperBound - 1) }
     // Words: runs of bytes other than the space (in simple text only U+0020 is `" "`).
