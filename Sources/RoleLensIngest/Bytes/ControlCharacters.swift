@@ -65,16 +65,35 @@ package enum ControlCharacters {
     return copy.withUTF8 { bytes in
       let count = bytes.count
       var index = 0
-      while index < count {
+      /// Whether the byte at `index` starts a control to replace.
+      func isControl(at index: Int) -> Bool {
         let byte = bytes[index]
-        index += 1
-        // Printable ASCII and the bytes of most non-ASCII characters.
-        if byte >= 0x20 && byte != 0x7F && byte != 0xC2 { continue }
-        if byte < 0x20 {
-          if kept & (1 << UInt32(byte)) == 0 { return true }
-        } else if byte == 0x7F || (index < count && bytes[index] & 0xE0 == 0x80) {
-          return true
+        if byte >= 0x20 && byte != 0x7F && byte != 0xC2 { return false }
+        if byte < 0x20 { return kept & (1 << UInt32(byte)) == 0 }
+        return byte == 0x7F || (index + 1 < count && bytes[index + 1] & 0xE0 == 0x80)
+      }
+      // Eight bytes at a time are skipped while none is below 0x20, DEL or 0xC2 (the zero-byte
+      // test of "Bit Twiddling Hacks" on the word and on it XORed with each); a word that may
+      // hold one is looked at byte by byte.
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      let raw = bytes.baseAddress.map(UnsafeRawPointer.init)
+      while index < count {
+        if let raw, index + 8 <= count {
+          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          let below = (word &- ones &* 0x20) & ~word & highs
+          let del = word ^ (ones &* 0x7F)
+          let c2 = word ^ (ones &* 0xC2)
+          if below | ((del &- ones) & ~del & highs) | ((c2 &- ones) & ~c2 & highs) == 0 {
+            index += 8
+            continue
+          }
+          for offset in index..<(index + 8) where isControl(at: offset) { return true }
+          index += 8
+          continue
         }
+        if isControl(at: index) { return true }
+        index += 1
       }
       return false
     }

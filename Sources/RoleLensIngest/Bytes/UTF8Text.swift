@@ -94,6 +94,13 @@ enum UTF8Text {
 
   /// Whether `bytes[range]` holds `pattern` exactly.
   static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ pattern: [UInt8]) -> Bool {
+    pattern.withUnsafeBufferPointer { contains(bytes, range, $0) }
+  }
+
+  /// Whether `bytes[range]` holds `pattern` exactly.
+  static func contains(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ pattern: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
     let length = pattern.count
     guard length > 0 else { return true }
     guard length <= range.count else { return false }

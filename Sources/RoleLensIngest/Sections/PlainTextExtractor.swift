@@ -129,19 +129,24 @@ enum PlainTextExtractor {
   /// what comes before the first is letters, spaces and markup (`#`, `*`, `_`) whose letters
   /// spell a key. `metadata` answers for the lines that pass.
   private static func mayBeMetadata(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-    var letters: [UInt8] = []
-    for index in range {
-      let byte = bytes[index]
-      switch byte {
-      case 0x3A: return letters.count <= 12 && compactKeys.contains(String(decoding: letters, as: UTF8.self))
-      case 0x41...0x5A: letters.append(byte | 0x20)
-      case 0x61...0x7A: letters.append(byte)
-      case 0x20, 0x23, 0x2A, 0x5F: continue
-      default: return false
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 13) { letters in
+      var count = 0
+      for index in range {
+        let byte = bytes[index]
+        switch byte {
+        case 0x3A:
+          return compactKeys.contains(String(decoding: UnsafeBufferPointer(rebasing: letters[0..<count]), as: UTF8.self))
+        case 0x41...0x5A, 0x61...0x7A:
+          // No key has more than 12 letters.
+          guard count < 12 else { return false }
+          letters[count] = byte | 0x20
+          count += 1
+        case 0x20, 0x23, 0x2A, 0x5F: continue
+        default: return false
+        }
       }
-      if letters.count > 12 { return false }
+      return false
     }
-    return false
   }
 
   /// Whether the normalized line `bytes[range]` has at most `maxCharacters` Characters.
@@ -232,16 +237,18 @@ enum PlainTextExtractor {
     return (value, 1 + digits)
   }
 
+  /// The keys `metadata` knows.
+  static let metadataKeys: Set<String> = [
+    "title", "job title", "position", "company", "employer", "organization", "organisation",
+    "location", "date posted", "posted", "date",
+  ]
+
   /// A `Key: value` line with a known key.
   static func metadata(_ line: String) -> (String, String)? {
     guard let colon = line.firstIndex(of: ":") else { return nil }
     let key = stripMarkup(String(line[..<colon])).lowercased()
     let value = stripMarkup(String(line[line.index(after: colon)...]))
-    let keys: Set<String> = [
-      "title", "job title", "position", "company", "employer", "organization", "organisation",
-      "location", "date posted", "posted", "date",
-    ]
-    guard keys.contains(key), !value.isEmpty else { return nil }
+    guard metadataKeys.contains(key), !value.isEmpty else { return nil }
     return (key, value)
   }
 
@@ -320,6 +327,6 @@ extension String {
   private static func bytes(of text: String, hold target: String) -> Bool {
     var text = text
     var target = target
-    return text.withUTF8 { hay in target.withUTF8 { UTF8Text.contains(hay, 0..<hay.count, Array($0)) } }
+    return text.withUTF8 { hay in target.withUTF8 { UTF8Text.contains(hay, 0..<hay.count, $0) } }
   }
 }
