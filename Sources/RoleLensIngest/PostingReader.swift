@@ -159,8 +159,9 @@ public struct PostingReader: Sendable {
     for index in result.postings.indices {
       result.postings[index].facts.encoding = decoded.encoding.rawValue
       result.postings[index].facts.mojibakeRepairs = repairs
-      // Again after the dataset reader set title, company, location and date from its columns.
-      result.postings[index].replaceControlCharacters()
+      // Again after the dataset reader set title, company, location and date from its columns
+      // (`extract` replaced them in every other posting, and a second pass finds none).
+      if format == .csv || format == .jsonl || format == .json { result.postings[index].replaceControlCharacters() }
     }
     return result
   }
@@ -261,8 +262,9 @@ public struct PostingReader: Sendable {
       // characters need not be counted).
       let isBoldLine = block.kind == .paragraph && block.boldCharacters > 0
         && { let count = block.text.count; return block.boldCharacters * 10 >= count * 9 && count <= 80 }()
-      let readsAsHeading = block.kind == .paragraph && SectionClassifier.looksLikeHeading(block.text)
-        && block.text.hasSuffix(":")
+      // Only a paragraph whose last byte is a colon can end in the Character ":".
+      let readsAsHeading = block.kind == .paragraph && block.text.utf8.last == 0x3A
+        && SectionClassifier.looksLikeHeading(block.text) && block.text.hasSuffix(":")
       if block.isHeading || isBoldLine || readsAsHeading {
         builder.startSection(heading: PlainTextExtractor.stripTrailingColon(block.text))
       } else {
@@ -280,9 +282,19 @@ public struct PostingReader: Sendable {
       result[index].heading = ""
     }
     if var first = result.first, first.heading.isEmpty {
-      let lines = first.text.split(separator: "\n", omittingEmptySubsequences: false)
-      if lines.first.map(String.init) == title {
-        first.text = lines.dropFirst().joined(separator: "\n")
+      // The first line ends at the first line feed that is a Character of its own (not the LF
+      // of a CR LF), as `split(separator: "\n")` would cut.
+      let utf8 = first.text.utf8
+      var end = utf8.startIndex
+      var previous: UInt8 = 0
+      while end != utf8.endIndex {
+        let byte = utf8[end]
+        if byte == 0x0A && previous != 0x0D { break }
+        previous = byte
+        utf8.formIndex(after: &end)
+      }
+      if Substring(first.text.utf8[..<end]) == Substring(title) {
+        first.text = end == utf8.endIndex ? "" : String(first.text.utf8[utf8.index(after: end)...]) ?? ""
         result[0] = first
       }
     }
@@ -330,8 +342,27 @@ public struct PostingReader: Sendable {
       return .failure(
         ReadFailure(reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
     }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(min(expectedSize, limit) + 1)
+    // Read straight into a buffer of the size the walk saw, plus one byte to notice growth;
+    // only a file that grew since is read on in chunks.
+    var failure: ReadFailure?
+    let capacity = min(expectedSize, limit) + 1
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+      while initialized < capacity {
+        let count = systemRead(descriptor, buffer.baseAddress.map { $0 + initialized }, capacity - initialized)
+        if count < 0 {
+          if errno == EINTR { continue }
+          failure = ReadFailure(reason: .unreadable, detail: systemError())
+          return
+        }
+        if count == 0 { return }
+        initialized += count
+      }
+    }
+    if let failure { return .failure(failure) }
+    if bytes.count > limit {
+      return .failure(ReadFailure(reason: .tooLarge, detail: "more than \(limit) bytes (--max-file-size)"))
+    }
+    guard bytes.count == capacity else { return .success(bytes) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }

@@ -34,7 +34,7 @@ package enum ControlCharacters {
   /// - Complexity: O(n) in the UTF-8 length; one pass over the bytes when there is nothing to
   ///   replace (the usual case), and the text is returned as it is.
   package static func replace(in text: String, keeping: Set<Unicode.Scalar> = []) -> (text: String, replaced: Int) {
-    guard mayHoldControls(text.utf8, keeping: keeping) else { return (text, 0) }
+    guard mayHoldControls(text, keeping: keeping) else { return (text, 0) }
     var result = String.UnicodeScalarView()
     var replaced = 0
     for scalar in text.unicodeScalars {
@@ -53,19 +53,50 @@ package enum ControlCharacters {
     replace(in: text, keeping: keeping).text
   }
 
-  /// Whether `utf8` may hold a control to replace: a byte below 0x20 that `keeping` does not
+  /// Whether `text` may hold a control to replace: a byte below 0x20 that `keeping` does not
   /// allow, DEL, or the lead byte 0xC2 of U+0080–U+009F followed by 0x80–0x9F.
-  private static func mayHoldControls(_ utf8: String.UTF8View, keeping: Set<Unicode.Scalar>) -> Bool {
-    var afterC2 = false
-    for byte in utf8 {
-      if byte < 0x20 {
-        if !keeping.contains(Unicode.Scalar(byte)) { return true }
-      } else if byte == 0x7F || (afterC2 && byte <= 0x9F && byte >= 0x80) {
-        return true
+  ///
+  /// - Complexity: O(n), one loop over the UTF-8 bytes with one comparison for most of them.
+  private static func mayHoldControls(_ text: String, keeping: Set<Unicode.Scalar>) -> Bool {
+    // The C0 controls `keeping` allows, as a bit mask (bit n for U+000n).
+    var kept: UInt32 = 0
+    for scalar in keeping where scalar.value < 0x20 { kept |= 1 << scalar.value }
+    var copy = text
+    return copy.withUTF8 { bytes in
+      let count = bytes.count
+      var index = 0
+      /// Whether the byte at `index` starts a control to replace.
+      func isControl(at index: Int) -> Bool {
+        let byte = bytes[index]
+        if byte >= 0x20 && byte != 0x7F && byte != 0xC2 { return false }
+        if byte < 0x20 { return kept & (1 << UInt32(byte)) == 0 }
+        return byte == 0x7F || (index + 1 < count && bytes[index + 1] & 0xE0 == 0x80)
       }
-      afterC2 = byte == 0xC2
+      // Eight bytes at a time are skipped while none is below 0x20, DEL or 0xC2 (the zero-byte
+      // test of "Bit Twiddling Hacks" on the word and on it XORed with each); a word that may
+      // hold one is looked at byte by byte.
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      let raw = bytes.baseAddress.map(UnsafeRawPointer.init)
+      while index < count {
+        if let raw, index + 8 <= count {
+          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+          let below = (word &- ones &* 0x20) & ~word & highs
+          let del = word ^ (ones &* 0x7F)
+          let c2 = word ^ (ones &* 0xC2)
+          if below | ((del &- ones) & ~del & highs) | ((c2 &- ones) & ~c2 & highs) == 0 {
+            index += 8
+            continue
+          }
+          for offset in index..<(index + 8) where isControl(at: offset) { return true }
+          index += 8
+          continue
+        }
+        if isControl(at: index) { return true }
+        index += 1
+      }
+      return false
     }
-    return false
   }
 }
 

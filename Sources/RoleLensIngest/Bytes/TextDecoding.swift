@@ -82,11 +82,13 @@ package enum TextDecoding {
   }
 
   static func byteOrderMark(_ b: [UInt8]) -> (TextEncoding, Int)? {
-    if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8, 3) }
-    if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return (.utf32LE, 4) }
-    if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return (.utf32BE, 4) }
-    if b.starts(with: [0xFF, 0xFE]) { return (.utf16LE, 2) }
-    if b.starts(with: [0xFE, 0xFF]) { return (.utf16BE, 2) }
+    // Byte comparisons rather than `starts(with:)` of array literals: this runs for every file.
+    func at(_ index: Int) -> Int { index < b.count ? Int(b[index]) : -1 }
+    if at(0) == 0xEF && at(1) == 0xBB && at(2) == 0xBF { return (.utf8, 3) }
+    if at(0) == 0xFF && at(1) == 0xFE && at(2) == 0x00 && at(3) == 0x00 { return (.utf32LE, 4) }
+    if at(0) == 0x00 && at(1) == 0x00 && at(2) == 0xFE && at(3) == 0xFF { return (.utf32BE, 4) }
+    if at(0) == 0xFF && at(1) == 0xFE { return (.utf16LE, 2) }
+    if at(0) == 0xFE && at(1) == 0xFF { return (.utf16BE, 2) }
     return nil
   }
 
@@ -142,24 +144,32 @@ package enum TextDecoding {
 
   /// Returns why `b` is not text, or `nil` when it looks like text.
   static func binaryReason(_ b: [UInt8]) -> String? {
-    let signatures: [(String, [UInt8])] = [
-      ("PNG image", [0x89, 0x50, 0x4E, 0x47]), ("JPEG image", [0xFF, 0xD8, 0xFF]),
-      ("GIF image", Array("GIF8".utf8)), ("PDF document", Array("%PDF".utf8)),
-      ("ZIP archive", [0x50, 0x4B, 0x03, 0x04]), ("gzip data", [0x1F, 0x8B]),
-      ("WebP/RIFF data", Array("RIFF".utf8)), ("ELF executable", [0x7F, 0x45, 0x4C, 0x46]),
-    ]
     for (name, signature) in signatures where b.starts(with: signature) {
       return "\(name) (starts with its file signature)"
     }
-    let sample = b.prefix(8192)
-    if let nul = sample.firstIndex(of: 0) { return "NUL byte at offset \(nul)" }
     var controls = 0
-    for byte in sample where byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C {
-      controls += 1
+    let sampleCount = min(b.count, 8192)
+    let found: Int? = b.withUnsafeBufferPointer { bytes in
+      for index in 0..<sampleCount {
+        let byte = bytes[index]
+        if byte >= 0x20 { continue }
+        if byte == 0 { return index }
+        if byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C { controls += 1 }
+      }
+      return nil
     }
-    if controls * 10 > sample.count { return "\(controls) control bytes in the first \(sample.count)" }
+    if let nul = found { return "NUL byte at offset \(nul)" }
+    if controls * 10 > sampleCount { return "\(controls) control bytes in the first \(sampleCount)" }
     return nil
   }
+
+  /// File signatures of the binary formats most often found among saved pages.
+  static let signatures: [(String, [UInt8])] = [
+    ("PNG image", [0x89, 0x50, 0x4E, 0x47]), ("JPEG image", [0xFF, 0xD8, 0xFF]),
+    ("GIF image", Array("GIF8".utf8)), ("PDF document", Array("%PDF".utf8)),
+    ("ZIP archive", [0x50, 0x4B, 0x03, 0x04]), ("gzip data", [0x1F, 0x8B]),
+    ("WebP/RIFF data", Array("RIFF".utf8)), ("ELF executable", [0x7F, 0x45, 0x4C, 0x46]),
+  ]
 
   // MARK: - Declarations
 

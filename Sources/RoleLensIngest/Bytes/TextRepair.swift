@@ -95,7 +95,8 @@ package enum TextRepair {
   package static func decodeEntities(_ text: String, passes: Int = 2) -> String {
     var current = text
     for _ in 0..<passes {
-      guard current.contains("&") else { break }
+      // A byte scan first: text without an ampersand (most) never reaches `contains`.
+      guard current.utf8.contains(0x26), current.contains("&") else { break }
       let decoded = decodeOnce(current)
       if decoded == current { break }
       current = decoded

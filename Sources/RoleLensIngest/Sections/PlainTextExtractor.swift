@@ -21,19 +21,34 @@ enum PlainTextExtractor {
 
   /// Extracts title, fields and sections.
   ///
+  /// The text is read as UTF-8 bytes: lines are split and their white space collapsed in one
+  /// pass, and each line of simple text (`SimpleScalars`, nearly every line) is tested for a
+  /// heading, stripped of markup and added to its section without a `String` of its own; a
+  /// line with other scalars takes the `String` functions below, which define the behaviour.
+  ///
   /// - Parameter maxTitleLength: Lines longer than this (in characters) are never the title
   ///   or a field's value.
+  /// - Complexity: O(n) in the UTF-8 length.
   static func extract(_ text: String, maxTitleLength: Int = IngestOptions().maxTitleLength) -> Result {
-    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-      .map { normalizeSpace(String($0)) }
+    var copy = text
+    let lines = copy.withUTF8 { NormalizedLines($0) }
+    return lines.bytes.withUnsafeBufferPointer { extract(lines, $0, maxTitleLength: maxTitleLength) }
+  }
+
+  /// `extract` of lines split and normalized, `bytes` being `lines.bytes`.
+  private static func extract(
+    _ lines: NormalizedLines, _ bytes: UnsafeBufferPointer<UInt8>, maxTitleLength: Int
+  ) -> Result {
+    let ranges = lines.lines
     var title: String?
     var titleLine: Int?
     var company: String?
     var location: String?
     var datePosted: String?
-    var metadataLines = Set<Int>()
-    let frontMatter = frontMatterLines(lines)
-    for (index, line) in lines.prefix(metadataWindow).enumerated() {
+    var metadataLines: [Int] = []
+    let frontMatter = frontMatterLines(ranges, bytes)
+    for index in 0..<min(metadataWindow, ranges.count) where mayBeMetadata(bytes, ranges[index]) {
+      let line = UTF8Text.string(bytes, ranges[index])
       // A field is short: a "Location: Remote. We are hiring..." line whose value runs on is
       // the body (a dataset description with its line breaks gone).
       guard line.count <= maxTitleLength, let (key, written) = metadata(line) else { continue }
@@ -45,34 +60,55 @@ enum PlainTextExtractor {
       case "date posted", "posted", "date": datePosted = datePosted ?? value
       default: continue
       }
-      metadataLines.insert(index)
+      metadataLines.append(index)
     }
     // A first line too long for a title (a whole posting on one line) is body text, and the
     // posting has no title.
-    if title == nil, let first = lines.firstIndex(where: { !$0.isEmpty }), lines[first].count <= maxTitleLength {
-      title = stripMarkup(lines[first])
+    if title == nil, let first = ranges.firstIndex(where: { !$0.isEmpty }),
+      fits(bytes, ranges[first], simple: lines.isASCII[first], maxCharacters: maxTitleLength)
+    {
+      title = stripMarkup(bytes, ranges[first], simple: lines.isASCII[first])
       titleLine = first
     }
-    var body = lines.enumerated().filter { index, _ in index != titleLine && !metadataLines.contains(index) }.map(\.element)
-    if body.allSatisfy(\.isEmpty) && !metadataLines.subtracting([titleLine].compactMap { $0 }).isEmpty {
+    var body = ranges.indices.filter { $0 != titleLine && !metadataLines.contains($0) }
+    if body.allSatisfy({ ranges[$0].isEmpty }) && metadataLines.contains(where: { $0 != titleLine }) {
       // Nothing but fields: their lines are the text ("Location: Remote. You will own the
       // roadmap." is a description, not only a location).
-      body = lines.enumerated().filter { index, _ in index != titleLine }.map(\.element)
+      body = ranges.indices.filter { $0 != titleLine }
     }
     return Result(
       title: title ?? "", company: company, location: location, datePosted: datePosted,
-      sections: sections(ofLines: body))
+      sections: sections(lines, bytes, body))
   }
 
   /// Sections of a plain-text body (no title line): heading lines start sections.
   static func bodySections(_ text: String) -> [PostingSection] {
-    sections(ofLines: text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-      .map { normalizeSpace(String($0)) })
+    var copy = text
+    let lines = copy.withUTF8 { NormalizedLines($0) }
+    return lines.bytes.withUnsafeBufferPointer { sections(lines, $0, lines.lines.indices) }
   }
 
-  private static func sections(ofLines lines: [String]) -> [PostingSection] {
+  /// The sections of the lines at `indices`: heading lines start sections, other lines are
+  /// stripped of bullets and markup and added to the current one.
+  private static func sections(
+    _ lines: NormalizedLines, _ bytes: UnsafeBufferPointer<UInt8>, _ indices: some Sequence<Int>
+  ) -> [PostingSection] {
     var builder = SectionBuilder()
-    for raw in lines where !raw.isEmpty {
+    for index in indices {
+      let range = lines.lines[index]
+      if range.isEmpty { continue }
+      if lines.isASCII[index] || SimpleScalars.isSimple(UnsafeBufferPointer(rebasing: bytes[range])) {
+        if let heading = heading(simple: bytes, range) {
+          builder.startSection(heading: heading)
+        } else {
+          withStrippedMarkup(simple: bytes, range) { stripped, strippedRange in
+            let line = withoutBullet(simple: stripped, strippedRange)
+            if !line.isEmpty { builder.add(line: stripped, line) }
+          }
+        }
+        continue
+      }
+      let raw = UTF8Text.string(bytes, range)
       if let heading = heading(in: raw) {
         builder.startSection(heading: heading)
       } else {
@@ -83,12 +119,63 @@ enum PlainTextExtractor {
     return builder.build()
   }
 
+  /// The keys of `metadata` without their spaces.
+  private static let compactKeys: Set<String> = [
+    "title", "jobtitle", "position", "company", "employer", "organization", "organisation", "location",
+    "dateposted", "posted", "date",
+  ]
+
+  /// Whether the normalized line `bytes[range]` may be a `metadata` line: it holds a colon and
+  /// what comes before the first is letters, spaces and markup (`#`, `*`, `_`) whose letters
+  /// spell a key. `metadata` answers for the lines that pass.
+  private static func mayBeMetadata(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 13) { letters in
+      var count = 0
+      for index in range {
+        let byte = bytes[index]
+        switch byte {
+        case 0x3A:
+          return compactKeys.contains(String(decoding: UnsafeBufferPointer(rebasing: letters[0..<count]), as: UTF8.self))
+        case 0x41...0x5A, 0x61...0x7A:
+          // No key has more than 12 letters.
+          guard count < 12 else { return false }
+          letters[count] = byte | 0x20
+          count += 1
+        case 0x20, 0x23, 0x2A, 0x5F: continue
+        default: return false
+        }
+      }
+      return false
+    }
+  }
+
+  /// Whether the normalized line `bytes[range]` has at most `maxCharacters` Characters.
+  private static func fits(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, simple: Bool, maxCharacters: Int
+  ) -> Bool {
+    if range.count <= maxCharacters { return true }
+    if simple || SimpleScalars.isSimple(UnsafeBufferPointer(rebasing: bytes[range])) {
+      return UTF8Text.scalarCount(bytes, range) <= maxCharacters
+    }
+    return UTF8Text.string(bytes, range).count <= maxCharacters
+  }
+
+  /// `stripMarkup` of the normalized line `bytes[range]`.
+  private static func stripMarkup(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, simple: Bool) -> String {
+    if simple || SimpleScalars.isSimple(UnsafeBufferPointer(rebasing: bytes[range])) {
+      return withStrippedMarkup(simple: bytes, range) { UTF8Text.string($0, $1) }
+    }
+    return stripMarkup(UTF8Text.string(bytes, range))
+  }
+
   /// The indices of the lines inside YAML front matter: between a `---` line within the first
   /// lines (the very first, or after a title line) and the next `---` or `...` line.
-  static func frontMatterLines(_ lines: [String]) -> Range<Int> {
+  static func frontMatterLines(_ lines: [Range<Int>], _ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+    let dashes = Array("---".utf8)
+    let dots = Array("...".utf8)
     let window = lines.prefix(metadataWindow)
-    guard let open = window.firstIndex(of: "---"), open <= 2,
-      let close = lines[(open + 1)...].firstIndex(where: { $0 == "---" || $0 == "..." })
+    guard let open = window.firstIndex(where: { UTF8Text.equals(bytes, $0, dashes) }), open <= 2,
+      let close = lines[(open + 1)...].firstIndex(where: { UTF8Text.equals(bytes, $0, dashes) || UTF8Text.equals(bytes, $0, dots) })
     else { return 0..<0 }
     return (open + 1)..<close
   }
@@ -150,16 +237,18 @@ enum PlainTextExtractor {
     return (value, 1 + digits)
   }
 
+  /// The keys `metadata` knows.
+  static let metadataKeys: Set<String> = [
+    "title", "job title", "position", "company", "employer", "organization", "organisation",
+    "location", "date posted", "posted", "date",
+  ]
+
   /// A `Key: value` line with a known key.
   static func metadata(_ line: String) -> (String, String)? {
     guard let colon = line.firstIndex(of: ":") else { return nil }
     let key = stripMarkup(String(line[..<colon])).lowercased()
     let value = stripMarkup(String(line[line.index(after: colon)...]))
-    let keys: Set<String> = [
-      "title", "job title", "position", "company", "employer", "organization", "organisation",
-      "location", "date posted", "posted", "date",
-    ]
-    guard keys.contains(key), !value.isEmpty else { return nil }
+    guard metadataKeys.contains(key), !value.isEmpty else { return nil }
     return (key, value)
   }
 
@@ -216,8 +305,13 @@ enum PlainTextExtractor {
 
 extension String {
   /// Replaces every occurrence of `target`; a small stand-in so the stage needs no Foundation.
+  ///
+  /// Text whose bytes do not hold `target`'s (most) is returned after one byte scan; only
+  /// otherwise is `contains` asked, which is Foundation's where the module imports it (no
+  /// scalar is canonically equivalent to an ASCII one, so the byte test never says no where
+  /// `contains` would say yes).
   func replacingOccurrences(of target: String, with replacement: String) -> String {
-    guard !target.isEmpty, contains(target) else { return self }
+    guard !target.isEmpty, Self.bytes(of: self, hold: target), contains(target) else { return self }
     var result = ""
     var rest = Substring(self)
     while let range = rest.firstRange(of: target) {
@@ -227,5 +321,12 @@ extension String {
     }
     result += rest
     return result
+  }
+
+  /// Whether the UTF-8 of `text` holds that of `target`.
+  private static func bytes(of text: String, hold target: String) -> Bool {
+    var text = text
+    var target = target
+    return text.withUTF8 { hay in target.withUTF8 { UTF8Text.contains(hay, 0..<hay.count, $0) } }
   }
 }
