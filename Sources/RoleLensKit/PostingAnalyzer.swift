@@ -10,7 +10,7 @@ struct AnalyzedPosting: Sendable {
   var bodyRole: Role
   /// Unigram and bigram counts of the evidence-bearing sections, with every role's title
   /// phrases masked out of the body.
-  var termCounts: [String: Int]
+  var termCounts: TermCounts
   /// Hash of the whole token stream, for exact duplicates of postings too short to shingle.
   var fingerprint: UInt64
   /// MinHash signature of the body's 5-word shingles, for near-duplicates (`duplicate_of`).
@@ -44,7 +44,6 @@ struct PostingAnalyzer: Sendable {
     let tokenized = TokenizedPosting(posting, tokenizer: tokenizer, includeTitle: !bodyOnly)
     let (classification, bodyReading) = scorer.classify(tokenized, explain: explain, readingBody: !bodyOnly)
     let bodyRole = bodyReading ?? classification.role
-    var counts: [String: Int] = [:]
     var fingerprint = FNV1a()
     func mix(_ text: String) {
       fingerprint.combine(text.utf8)
@@ -52,25 +51,30 @@ struct PostingAnalyzer: Sendable {
     }
     // The fingerprint covers the title even when the scorer does not read it.
     for token in bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
-    var words: [String] = []
-    words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
-    var clusterWords: [String] = []
-    clusterWords.reserveCapacity(words.capacity)
-    let counted = tokenized.sections.filter { (lexicon.sectionWeights[$0.kind] ?? 0) > 0 }
-    // Distinct unigrams and bigrams are usually fewer than the tokens counted, so reserving
-    // that many spares the table most of its rehashing.
-    counts.reserveCapacity(counted.reduce(0) { $0 + $1.tokens.count })
+    let tokenCount = tokenized.sections.reduce(0) { $0 + $1.tokens.count }
+    var table = WordTable(capacity: tokenCount)
+    var words: [Int32] = []
+    words.reserveCapacity(tokenCount)
     for tokens in tokenized.sections {
       for token in tokens.tokens {
         mix(token.text)
-        words.append(token.text)
-        // Reposts change numbers (salaries, dates, counts): clusters ignore them.
-        if !token.text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { clusterWords.append(token.text) }
+        words.append(table.intern(token.text))
       }
     }
-    for section in counted { TermCounter.count(scorer.maskingTitlePhrases(section.tokens), into: &counts) }
+    // Reposts change numbers (salaries, dates, counts): clusters ignore them.
+    var isNumber = [Bool](repeating: false, count: table.count)
+    for word in 0..<table.count {
+      isNumber[word] = table.withBytes(Int32(word)) { $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    }
+    let clusterWords = words.filter { !isNumber[Int($0)] }
+    var runs: [[WordToken]] = []
+    for section in tokenized.sections where (lexicon.sectionWeights[section.kind] ?? 0) > 0 {
+      runs.append(
+        scorer.maskingTitlePhrases(section.tokens).map { WordToken(word: table.intern($0.text), breakBefore: $0.breakBefore) })
+    }
     return AnalyzedPosting(
-      classification: classification, bodyRole: bodyRole, termCounts: counts, fingerprint: fingerprint.value,
-      signature: minHash.signature(words), clusterSignature: clusterHash.signature(clusterWords))
+      classification: classification, bodyRole: bodyRole, termCounts: TermCounter.counts(runs, words: table),
+      fingerprint: fingerprint.value, signature: minHash.signature(words, words: table),
+      clusterSignature: clusterHash.signature(clusterWords, words: table))
   }
 }

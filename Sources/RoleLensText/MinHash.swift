@@ -27,23 +27,61 @@ public struct MinHash: Sendable {
 
   /// The signature of a token sequence, or `nil` when it has fewer tokens than one shingle.
   ///
+  /// A shingle's hash is FNV-1a over its tokens' UTF-8 bytes, each followed by 0x1F.
+  ///
   /// - Complexity: O(n · size) for n tokens.
   public func signature(_ tokens: [String]) -> [UInt64]? {
     guard tokens.count >= shingleLength else { return nil }
     var minimums = [UInt64](repeating: .max, count: size)
-    for start in 0...(tokens.count - shingleLength) {
-      var hasher = FNV1a()
-      for token in tokens[start..<(start + shingleLength)] {
-        hasher.combine(token.utf8)
-        hasher.combine(0x1F)
-      }
-      let hash = hasher.value
-      for index in 0..<size {
-        let value = Self.mix(hash ^ seeds[index])
-        if value < minimums[index] { minimums[index] = value }
+    minimums.withUnsafeMutableBufferPointer { minimums in
+      for start in 0...(tokens.count - shingleLength) {
+        var hasher = FNV1a()
+        for token in tokens[start..<(start + shingleLength)] {
+          hasher.combine(token.utf8)
+          hasher.combine(0x1F)
+        }
+        lower(minimums, by: hasher.value)
       }
     }
     return minimums
+  }
+
+  /// The signature of a token sequence given as ids of `words`, or `nil` when it has fewer
+  /// tokens than one shingle: the same signature as `signature(_:)` of the words' Strings,
+  /// hashed from the table's bytes.
+  ///
+  /// - Complexity: O(n · size) for n tokens.
+  public func signature(_ tokens: [Int32], words: WordTable) -> [UInt64]? {
+    guard tokens.count >= shingleLength else { return nil }
+    var minimums = [UInt64](repeating: .max, count: size)
+    let shingleLength = shingleLength
+    words.withStorage { bytes, starts in
+      tokens.withUnsafeBufferPointer { tokens in
+        minimums.withUnsafeMutableBufferPointer { minimums in
+          for start in 0...(tokens.count - shingleLength) {
+            var hash = FNV1a.offsetBasis
+            for token in tokens[start..<(start + shingleLength)] {
+              for offset in Int(starts[Int(token)])..<Int(starts[Int(token) + 1]) {
+                hash = (hash ^ UInt64(bytes[offset])) &* FNV1a.prime
+              }
+              hash = (hash ^ 0x1F) &* FNV1a.prime
+            }
+            lower(minimums, by: hash)
+          }
+        }
+      }
+    }
+    return minimums
+  }
+
+  /// Lowers each position of `minimums` to its hash function's value of a shingle hash.
+  @inline(__always)
+  private func lower(_ minimums: UnsafeMutableBufferPointer<UInt64>, by hash: UInt64) {
+    seeds.withUnsafeBufferPointer { seeds in
+      for index in 0..<minimums.count {
+        minimums[index] = min(minimums[index], Self.mix(hash ^ seeds[index]))
+      }
+    }
   }
 
   /// The estimated Jaccard similarity of two signatures.
