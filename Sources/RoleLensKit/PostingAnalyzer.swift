@@ -41,24 +41,32 @@ struct PostingAnalyzer: Sendable {
   ///
   /// - Complexity: O(n) in the posting's tokens.
   func analyze(_ posting: Posting, explain: Bool = false) -> AnalyzedPosting {
-    let tokenized = TokenizedPosting(posting, tokenizer: tokenizer, includeTitle: !bodyOnly)
-    let (classification, bodyReading) = scorer.classify(tokenized, explain: explain, readingBody: !bodyOnly)
+    let tokenized = PostingWords(posting, tokenizer: tokenizer, includeTitle: !bodyOnly)
+    let table = tokenized.words
+    let lexiconIDs = scorer.lexiconIDs(of: tokenized)
+    let (classification, bodyReading) = scorer.classify(
+      tokenized, lexiconIDs: lexiconIDs, explain: explain, readingBody: !bodyOnly)
     let bodyRole = bodyReading ?? classification.role
     var fingerprint = FNV1a()
-    func mix(_ text: String) {
-      fingerprint.combine(text.utf8)
+    func mix(_ word: Int32, of table: WordTable) {
+      table.withBytes(word) { for byte in $0 { fingerprint.combine(byte) } }
       fingerprint.combine(0x20)
     }
     // The fingerprint covers the title even when the scorer does not read it.
-    for token in bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
-    let tokenCount = tokenized.sections.reduce(0) { $0 + $1.tokens.count }
-    var table = WordTable(capacity: tokenCount)
+    if bodyOnly {
+      var titleWords = WordTable(capacity: 16)
+      var title: [WordToken] = []
+      tokenizer.appendWords(of: posting.title, to: &title, words: &titleWords)
+      for token in title { mix(token.word, of: titleWords) }
+    } else {
+      for token in tokenized.title { mix(token.word, of: table) }
+    }
     var words: [Int32] = []
-    words.reserveCapacity(tokenCount)
-    for tokens in tokenized.sections {
-      for token in tokens.tokens {
-        mix(token.text)
-        words.append(table.intern(token.text))
+    words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
+    for section in tokenized.sections {
+      for token in section.tokens {
+        mix(token.word, of: table)
+        words.append(token.word)
       }
     }
     // Reposts change numbers (salaries, dates, counts): clusters ignore them.
@@ -69,8 +77,7 @@ struct PostingAnalyzer: Sendable {
     let clusterWords = words.filter { !isNumber[Int($0)] }
     var runs: [[WordToken]] = []
     for section in tokenized.sections where (lexicon.sectionWeights[section.kind] ?? 0) > 0 {
-      runs.append(
-        scorer.maskingTitlePhrases(section.tokens).map { WordToken(word: table.intern($0.text), breakBefore: $0.breakBefore) })
+      runs.append(scorer.maskingTitlePhrases(section.tokens, lexiconIDs: lexiconIDs))
     }
     return AnalyzedPosting(
       classification: classification, bodyRole: bodyRole, termCounts: TermCounter.counts(runs, words: table),
