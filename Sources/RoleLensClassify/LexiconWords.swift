@@ -31,8 +31,11 @@ struct LexiconWords: Sendable {
   ///
   /// - Complexity: O(total bytes of `words`).
   func ids(of words: WordTable) -> [Int32] {
-    (0..<Int32(words.count)).map { word in
-      words.withBytes(word) { table.findEqual($0, hash: words.hashes[Int(word)]) } ?? -1
+    words.withStorage { bytes, starts in
+      (0..<words.count).map { word in
+        let spelling = UnsafeBufferPointer(rebasing: bytes[Int(starts[word])..<Int(starts[word + 1])])
+        return table.findEqual(spelling, hash: words.hashes[word]) ?? -1
+      }
     }
   }
 }

@@ -48,31 +48,37 @@ struct PostingAnalyzer: Sendable {
       tokenized, lexiconIDs: lexiconIDs, explain: explain, readingBody: !bodyOnly)
     let bodyRole = bodyReading ?? classification.role
     var fingerprint = FNV1a()
-    func mix(_ word: Int32, of table: WordTable) {
-      table.withBytes(word) { for byte in $0 { fingerprint.combine(byte) } }
-      fingerprint.combine(0x20)
+    /// Mixes the words of `tokens`, each followed by a space, into the fingerprint.
+    func mix(_ tokens: [WordToken], of table: WordTable) {
+      table.withStorage { bytes, starts in
+        for token in tokens {
+          for offset in Int(starts[Int(token.word)])..<Int(starts[Int(token.word) + 1]) {
+            fingerprint.combine(bytes[offset])
+          }
+          fingerprint.combine(0x20)
+        }
+      }
     }
     // The fingerprint covers the title even when the scorer does not read it.
     if bodyOnly {
       var titleWords = WordTable(capacity: 16)
       var title: [WordToken] = []
       tokenizer.appendWords(of: posting.title, to: &title, words: &titleWords)
-      for token in title { mix(token.word, of: titleWords) }
+      mix(title, of: titleWords)
     } else {
-      for token in tokenized.title { mix(token.word, of: table) }
+      mix(tokenized.title, of: table)
     }
     var words: [Int32] = []
     words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
     for section in tokenized.sections {
-      for token in section.tokens {
-        mix(token.word, of: table)
-        words.append(token.word)
-      }
+      mix(section.tokens, of: table)
+      for token in section.tokens { words.append(token.word) }
     }
     // Reposts change numbers (salaries, dates, counts): clusters ignore them.
-    var isNumber = [Bool](repeating: false, count: table.count)
-    for word in 0..<table.count {
-      isNumber[word] = table.withBytes(Int32(word)) { $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    let isNumber = table.withStorage { bytes, starts in
+      (0..<table.count).map { word in
+        bytes[Int(starts[word])..<Int(starts[word + 1])].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+      }
     }
     let clusterWords = words.filter { !isNumber[Int($0)] }
     var runs: [[WordToken]] = []

@@ -30,6 +30,15 @@ public struct Vocabulary: Sendable {
   /// interned.
   func id(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? { table.findEqual(bytes, hash: hash) }
 
+  /// Adds the term of `bytes` (hashed to `hash`), which must not be equal as a String to any
+  /// term interned; returns its id.
+  mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+    let id = table.intern(bytes, hash: hash)
+    precondition(Int(id) == terms.count, "Vocabulary.add of a term already interned")
+    terms.append(String(decoding: bytes, as: UTF8.self))
+    return id
+  }
+
   /// The id of `term`, or `nil` when it was never interned.
   public func id(_ term: String) -> Int32? { table.findEqual(term) }
   /// The term of `id`, which must have been returned by `intern(_:)`.
@@ -71,17 +80,34 @@ public struct TermVector: Sendable, Hashable {
   public init(_ counts: TermCounts, vocabulary: inout Vocabulary) {
     var pairs: [(Int32, Int32)] = []
     pairs.reserveCapacity(counts.count)
-    var new: [(String, Int32)] = []
-    for index in 0..<counts.count {
-      let known = counts.withBytes(index) { vocabulary.id($0, hash: counts.hashes[index]) }
-      if let known {
-        pairs.append((known, counts.counts[index]))
-      } else {
-        new.append((counts.term(index), counts.counts[index]))
+    counts.withStorage { bytes, starts in
+      func term(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[Int(starts[index])..<Int(starts[index + 1])])
+      }
+      var new: [Int] = []
+      for index in 0..<counts.count {
+        if let known = vocabulary.id(term(index), hash: counts.hashes[index]) {
+          pairs.append((known, counts.counts[index]))
+        } else {
+          new.append(index)
+        }
+      }
+      guard !new.isEmpty else { return }
+      // String order: for ASCII (NFC already) it is the order of the bytes; other terms are
+      // compared as Strings.
+      let isASCII = new.map { index in !term(index).contains { $0 >= 0x80 } }
+      var order = Array(new.indices)
+      order.sort { a, b in
+        let x = term(new[a])
+        let y = term(new[b])
+        if isASCII[a] && isASCII[b] { return x.lexicographicallyPrecedes(y) }
+        return String(decoding: x, as: UTF8.self) < String(decoding: y, as: UTF8.self)
+      }
+      for position in order {
+        let index = new[position]
+        pairs.append((vocabulary.add(term(index), hash: counts.hashes[index]), counts.counts[index]))
       }
     }
-    new.sort { $0.0 < $1.0 }
-    for (term, count) in new { pairs.append((vocabulary.intern(term), count)) }
     pairs.sort { $0.0 < $1.0 }
     ids = pairs.map(\.0)
     self.counts = pairs.map(\.1)

@@ -50,42 +50,23 @@ public struct MinHash: Sendable {
   /// tokens than one shingle: the same signature as `signature(_:)` of the words' Strings,
   /// hashed from the table's bytes.
   ///
-  /// A shingle that occurs again in the text (postings repeat sentences and boilerplate; saved
-  /// pages repeat their description) cannot lower a minimum, so only its first occurrence pays
-  /// for the `size` hash functions.
-  ///
-  /// - Complexity: O(n + d · size) for n tokens with d distinct shingles.
+  /// - Complexity: O(n · size) for n tokens.
   public func signature(_ tokens: [Int32], words: WordTable) -> [UInt64]? {
     guard tokens.count >= shingleLength else { return nil }
     var minimums = [UInt64](repeating: .max, count: size)
     let shingleLength = shingleLength
-    let shingles = tokens.count - shingleLength + 1
-    var setSize = 16
-    while setSize < shingles * 2 { setSize <<= 1 }
-    // Shingle hashes seen, by open addressing; 0 marks an empty slot, so a hash of 0 is never
-    // remembered (and merely pays for its functions again).
-    var seen = [UInt64](repeating: 0, count: setSize)
-    let mask = setSize - 1
     words.withStorage { bytes, starts in
       tokens.withUnsafeBufferPointer { tokens in
         minimums.withUnsafeMutableBufferPointer { minimums in
-          seen.withUnsafeMutableBufferPointer { seen in
-            shingle: for start in 0...(tokens.count - shingleLength) {
-              var hash = FNV1a.offsetBasis
-              for token in tokens[start..<(start + shingleLength)] {
-                for offset in Int(starts[Int(token)])..<Int(starts[Int(token) + 1]) {
-                  hash = (hash ^ UInt64(bytes[offset])) &* FNV1a.prime
-                }
-                hash = (hash ^ 0x1F) &* FNV1a.prime
+          for start in 0...(tokens.count - shingleLength) {
+            var hash = FNV1a.offsetBasis
+            for token in tokens[start..<(start + shingleLength)] {
+              for offset in Int(starts[Int(token)])..<Int(starts[Int(token) + 1]) {
+                hash = (hash ^ UInt64(bytes[offset])) &* FNV1a.prime
               }
-              var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
-              while seen[slot] != 0 {
-                if seen[slot] == hash { continue shingle }
-                slot = (slot + 1) & mask
-              }
-              seen[slot] = hash
-              lower(minimums, by: hash)
+              hash = (hash ^ 0x1F) &* FNV1a.prime
             }
+            lower(minimums, by: hash)
           }
         }
       }

@@ -207,6 +207,14 @@ public struct TermCounts: Sendable {
     return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
   }
 
+  /// Calls `body` with every term's bytes back to back and the start offsets (`count + 1` of
+  /// them: term `index` is `bytes[starts[index]..<starts[index + 1]]`).
+  package func withStorage<R>(
+    _ body: (_ bytes: UnsafeBufferPointer<UInt8>, _ starts: UnsafeBufferPointer<Int32>) throws -> R
+  ) rethrows -> R {
+    try bytes.withUnsafeBufferPointer { bytes in try starts.withUnsafeBufferPointer { try body(bytes, $0) } }
+  }
+
   /// Term `index` as a String.
   public func term(_ index: Int) -> String { withBytes(index) { String(decoding: $0, as: UTF8.self) } }
 
