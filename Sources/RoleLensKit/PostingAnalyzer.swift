@@ -47,17 +47,10 @@ struct PostingAnalyzer: Sendable {
     let (classification, bodyReading) = scorer.classify(
       tokenized, lexiconIDs: lexiconIDs, explain: explain, readingBody: !bodyOnly)
     let bodyRole = bodyReading ?? classification.role
-    var fingerprint = FNV1a()
-    /// Mixes the words of `tokens`, each followed by a space, into the fingerprint.
+    // FNV-1a of the token texts, each followed by a space.
+    var fingerprint = FNV1a.offsetBasis
     func mix(_ tokens: [WordToken], of table: WordTable) {
-      table.withStorage { bytes, starts in
-        for token in tokens {
-          for offset in Int(starts[Int(token.word)])..<Int(starts[Int(token.word) + 1]) {
-            fingerprint.combine(bytes[offset])
-          }
-          fingerprint.combine(0x20)
-        }
-      }
+      table.combine(tokens, separator: 0x20, into: &fingerprint)
     }
     // The fingerprint covers the title even when the scorer does not read it.
     if bodyOnly {
@@ -87,7 +80,7 @@ struct PostingAnalyzer: Sendable {
     }
     return AnalyzedPosting(
       classification: classification, bodyRole: bodyRole, termCounts: TermCounter.counts(runs, words: table),
-      fingerprint: fingerprint.value, signature: minHash.signature(words, words: table),
+      fingerprint: fingerprint, signature: minHash.signature(words, words: table),
       clusterSignature: clusterHash.signature(clusterWords, words: table))
   }
 }
