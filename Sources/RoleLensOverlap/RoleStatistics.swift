@@ -123,12 +123,13 @@ public struct TermTallies: Sendable, Hashable, Sequence {
     Dictionary(uniqueKeysWithValues: tallies.map { ($0.id, $0[keyPath: value]) })
   }
 
+  /// Whether both hold the same ids with the same tallies, in any order.
   public static func == (lhs: TermTallies, rhs: TermTallies) -> Bool {
     lhs.count == rhs.count && lhs.tallies.allSatisfy { rhs[$0.id] == $0 }
   }
 
+  /// Hashes the tallies independently of their order, as equality is.
   public func hash(into hasher: inout Hasher) {
-    // Order-independent, as equality is.
     hasher.combine(tallies.count)
     hasher.combine(tallies.reduce(0) { $0 &+ $1.occurrences &* 31 &+ $1.postings })
   }
