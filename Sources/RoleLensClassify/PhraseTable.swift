@@ -19,14 +19,16 @@ struct PhraseTable: Sendable {
   }
 
   struct Entry: Sendable {
-    var tokens: [String]
+    /// The phrase's tokens, as lexicon word ids.
+    var tokens: [Int32]
     var owners: [Owner]
   }
 
-  /// Entries by first token, longest first.
-  private var byFirstToken: [String: [Entry]] = [:]
+  /// Entries by the lexicon word id of their first token, longest first.
+  private var byFirstToken: [[Entry]]
 
-  init(_ lexicon: Lexicon) {
+  /// The phrases of `lexicon`, their words looked up in `words` (which must hold them all).
+  init(_ lexicon: Lexicon, words: LexiconWords) {
     var entries: [[String]: [Owner]] = [:]
     for entry in lexicon.roles {
       for (index, phrase) in entry.phrases.enumerated() {
@@ -39,15 +41,20 @@ struct PhraseTable: Sendable {
     for (index, skill) in lexicon.skills.enumerated() {
       for phrase in skill.phrases { entries[phrase.tokens, default: []].append(.skill(index)) }
     }
+    var byFirst: [String: [(tokens: [String], owners: [Owner])]] = [:]
     for (tokens, owners) in entries {
       guard let first = tokens.first else { continue }
-      byFirstToken[first, default: []].append(Entry(tokens: tokens, owners: owners))
+      byFirst[first, default: []].append((tokens, owners))
     }
-    for key in byFirstToken.keys {
-      byFirstToken[key]?.sort {
+    byFirstToken = [[Entry]](repeating: [], count: words.count)
+    for (first, list) in byFirst {
+      let sorted = list.sorted {
         $0.tokens.count != $1.tokens.count
           ? $0.tokens.count > $1.tokens.count : $0.tokens.lexicographicallyPrecedes($1.tokens)
       }
+      let id = words.id(first)
+      precondition(id >= 0, "PhraseTable needs every lexicon word interned")
+      byFirstToken[Int(id)] = sorted.map { Entry(tokens: $0.tokens.map(words.id), owners: $0.owners) }
     }
   }
 
@@ -55,20 +62,23 @@ struct PhraseTable: Sendable {
   /// longest phrase at each position; a matched phrase's tokens are not matched again.
   /// Phrases do not cross punctuation breaks.
   ///
+  /// - Parameter tokens: Tokens as lexicon word ids (-1 for words of no phrase).
   /// - Complexity: O(n · k) for n tokens and k phrases sharing a first token.
-  func matches(in tokens: [Token], _ body: (Entry) -> Void) {
+  func matches(in tokens: [WordToken], _ body: (Entry) -> Void) {
     var index = 0
     while index < tokens.count {
-      guard let candidates = byFirstToken[tokens[index].text] else {
+      let first = tokens[index].word
+      guard first >= 0, !byFirstToken[Int(first)].isEmpty else {
         index += 1
         continue
       }
+      let candidates = byFirstToken[Int(first)]
       var matched: Entry?
       for candidate in candidates where candidate.tokens.count <= tokens.count - index {
         var ok = true
         for offset in 1..<max(candidate.tokens.count, 1) {
           let token = tokens[index + offset]
-          if token.breakBefore || token.text != candidate.tokens[offset] {
+          if token.breakBefore || token.word != candidate.tokens[offset] {
             ok = false
             break
           }

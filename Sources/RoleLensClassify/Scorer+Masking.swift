@@ -1,5 +1,12 @@
 import RoleLensText
 
+/// The lexicon word id of each word of a posting's `WordTable` (-1 for words of no phrase or
+/// pattern), looked up once per posting and shared by classification and masking.
+public struct LexiconIDs: Sendable {
+  /// By posting word id.
+  let ids: [Int32]
+}
+
 extension Scorer {
   // MARK: - Role names in bodies
 
@@ -10,17 +17,39 @@ extension Scorer {
   ///
   /// - Complexity: O(n · p) for n tokens and the few patterns p sharing a token's first word.
   public func maskingTitlePhrases(_ tokens: [Token]) -> [Token] {
-    guard !titlePatternsByFirstWord.isEmpty else { return tokens }
-    var words: [String]?
+    masking(tokens, breakBefore: \.breakBefore) { words.id($0.text) }
+  }
+
+  /// `tokens` (ids of `words`, whose lexicon ids are `lexiconIDs`) without the words of any
+  /// role's title pattern, as `maskingTitlePhrases(_:)` of their Strings.
+  ///
+  /// - Complexity: O(n · p) for n tokens and the few patterns p sharing a token's first word.
+  public func maskingTitlePhrases(_ tokens: [WordToken], lexiconIDs: LexiconIDs) -> [WordToken] {
+    masking(tokens, breakBefore: \.breakBefore) { lexiconIDs.ids[Int($0.word)] }
+  }
+
+  /// The lexicon word ids of a posting's words, for `maskingTitlePhrases(_:lexiconIDs:)` and
+  /// `classify(_:lexiconIDs:explain:readingBody:)`.
+  public func lexiconIDs(of posting: PostingWords) -> LexiconIDs { LexiconIDs(ids: words.ids(of: posting.words)) }
+
+  /// `tokens` without the runs that match a title pattern, `lexiconID` giving each token's
+  /// lexicon word id.
+  private func masking<T>(_ tokens: [T], breakBefore: WritableKeyPath<T, Bool>, lexiconID: (T) -> Int32) -> [T] {
+    guard masksTitlePatterns else { return tokens }
+    var words: [Int32]?
     var coveredUntil = 0
-    var result: [Token] = []
+    var result: [T] = []
+    result.reserveCapacity(tokens.count)
     var pendingBreak = false
     for (index, token) in tokens.enumerated() {
-      if index >= coveredUntil, let candidates = titlePatternsByFirstWord[token.text] {
-        let all = words ?? tokens.map(\.text)
-        words = all
-        for segments in candidates {
-          if let end = match(segments, in: all, at: index), end > coveredUntil { coveredUntil = end }
+      if index >= coveredUntil {
+        let id = lexiconID(token)
+        if id >= 0, !titlePatternsByFirstWord[Int(id)].isEmpty {
+          let all = words ?? tokens.map(lexiconID)
+          words = all
+          for segments in titlePatternsByFirstWord[Int(id)] {
+            if let end = match(segments, in: all, at: index), end > coveredUntil { coveredUntil = end }
+          }
         }
       }
       if index < coveredUntil {
@@ -29,7 +58,7 @@ extension Scorer {
       }
       var kept = token
       if pendingBreak {
-        kept.breakBefore = true
+        kept[keyPath: breakBefore] = true
         pendingBreak = false
       }
       result.append(kept)

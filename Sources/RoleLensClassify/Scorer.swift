@@ -30,6 +30,49 @@ public struct TokenizedPosting: Sendable {
   }
 }
 
+/// A posting's text as word ids (title tokens and tokens per section, into one table of the
+/// posting's distinct words): what the scorer reads in a run, with no `String` per token.
+public struct PostingWords: Sendable {
+  /// The distinct words of the title and sections.
+  public var words: WordTable
+  /// The title's tokens; empty when the title is left out.
+  public var title: [WordToken]
+  /// Each section's kind and tokens (heading, then text), in posting order.
+  public var sections: [(kind: SectionKind, tokens: [WordToken])]
+
+  /// Tokenises a posting's title and sections into word ids: the tokens of
+  /// `TokenizedPosting(posting, tokenizer:includeTitle:)`, interned.
+  ///
+  /// - Complexity: O(n) in the length of the posting's text.
+  public init(_ posting: Posting, tokenizer: Tokenizer = Tokenizer(), includeTitle: Bool = true) {
+    var words = WordTable(capacity: 256)
+    var title: [WordToken] = []
+    if includeTitle { tokenizer.appendWords(of: posting.title, to: &title, words: &words) }
+    var sections: [(kind: SectionKind, tokens: [WordToken])] = []
+    sections.reserveCapacity(posting.sections.count)
+    for section in posting.sections {
+      var tokens: [WordToken] = []
+      tokenizer.appendWords(of: section.heading, to: &tokens, words: &words, breakBefore: true)
+      tokenizer.appendWords(of: section.text, to: &tokens, words: &words, breakBefore: true)
+      sections.append((section.kind, tokens))
+    }
+    self.words = words
+    self.title = title
+    self.sections = sections
+  }
+
+  /// The tokens of `tokenized`, interned.
+  public init(_ tokenized: TokenizedPosting) {
+    var words = WordTable()
+    func intern(_ tokens: [Token]) -> [WordToken] {
+      tokens.map { WordToken(word: words.intern($0.text), breakBefore: $0.breakBefore) }
+    }
+    title = intern(tokenized.title)
+    sections = tokenized.sections.map { ($0.kind, intern($0.tokens)) }
+    self.words = words
+  }
+}
+
 /// The transparent keyword scorer.
 ///
 /// For each role: the title score is the best surviving title-pattern match (a pattern whose
@@ -42,29 +85,78 @@ public struct TokenizedPosting: Sendable {
 public struct Scorer: Sendable {
   /// The lexicon the scorer reads.
   public let lexicon: Lexicon
+  /// Every word of the lexicon as an id: phrases and patterns are matched on ids.
+  let words: LexiconWords
   private let table: PhraseTable
   /// The UTF-8 length of the longest acronym: longer tokens need no acronym lookup.
   private let longestAcronym: Int
-  /// The title patterns of every role but `other`, by their first word, for masking role names
-  /// out of bodies (`maskingTitlePhrases(_:)`).
-  let titlePatternsByFirstWord: [String: [[[String]]]]
+  /// Per lexicon word id: its acronym's readings, when the word is an acronym.
+  private let acronymReadings: [[CompiledReading]?]
+  /// Per lexicon word id: whether the word has at least 3 characters (acronyms this short are
+  /// not read in bodies).
+  private let hasThreeCharacters: [Bool]
+  /// Per role entry and title pattern: the pattern's segments as word ids.
+  private let titleSegments: [[[[Int32]]]]
+  /// The title patterns of every role but `other`, by the word id of their first word, for
+  /// masking role names out of bodies (`maskingTitlePhrases(_:)`).
+  let titlePatternsByFirstWord: [[[[Int32]]]]
+  /// Whether any role has a title pattern to mask.
+  let masksTitlePatterns: Bool
+
+  /// An acronym reading with its words as ids.
+  struct CompiledReading: Sendable {
+    var expansion: [Int32]
+    var cues: [[Int32]]
+    var text: [String]
+  }
 
   /// A scorer for `lexicon`; its phrase tables are built here, once, so reuse one scorer for
   /// many postings.
   public init(lexicon: Lexicon) {
     self.lexicon = lexicon
-    table = PhraseTable(lexicon)
+    var words = LexiconWords()
+    for entry in lexicon.roles {
+      for pattern in entry.titles { for segment in pattern.segments { _ = words.intern(segment) } }
+      for phrase in entry.phrases + entry.negative { _ = words.intern(phrase.tokens) }
+    }
+    for skill in lexicon.skills { for phrase in skill.phrases { _ = words.intern(phrase.tokens) } }
+    let acronyms = lexicon.acronyms.keys.sorted()
+    for acronym in acronyms {
+      _ = words.intern(acronym)
+      for reading in lexicon.acronyms[acronym] ?? [] {
+        _ = words.intern(reading.expansion)
+        for cue in reading.cues { _ = words.intern(cue) }
+      }
+    }
+    self.words = words
+    table = PhraseTable(lexicon, words: words)
     longestAcronym = lexicon.acronyms.keys.map(\.utf8.count).max() ?? 0
-    var patterns: [String: [[[String]]]] = [:]
-    for entry in lexicon.roles where entry.role != .other {
+    var readings = [[CompiledReading]?](repeating: nil, count: words.count)
+    var three = [Bool](repeating: false, count: words.count)
+    for acronym in acronyms {
+      let id = Int(words.id(acronym))
+      three[id] = acronym.hasAtLeastCharacters(3)
+      readings[id] = (lexicon.acronyms[acronym] ?? []).map {
+        CompiledReading(expansion: $0.expansion.map(words.id), cues: $0.cues.map { $0.map(words.id) }, text: $0.expansion)
+      }
+    }
+    acronymReadings = readings
+    hasThreeCharacters = three
+    titleSegments = lexicon.roles.map { entry in entry.titles.map { $0.segments.map { $0.map(words.id) } } }
+    var patterns = [[[[Int32]]]](repeating: [], count: words.count)
+    var masks = false
+    for (entryIndex, entry) in lexicon.roles.enumerated() where entry.role != .other {
       // Patterns with a wildcard ("lead * engineer") describe titles loosely; in a body their
       // words are ordinary content, so they stay.
-      for pattern in entry.titles where pattern.segments.count == 1 {
-        guard let first = pattern.segments.first?.first else { continue }
-        patterns[first, default: []].append(pattern.segments)
+      for (patternIndex, pattern) in entry.titles.enumerated() where pattern.segments.count == 1 {
+        let segments = titleSegments[entryIndex][patternIndex]
+        guard let first = segments.first?.first else { continue }
+        patterns[Int(first)].append(segments)
+        masks = true
       }
     }
     titlePatternsByFirstWord = patterns
+    masksTitlePatterns = masks
   }
 
   /// Classifies a tokenised posting.
@@ -81,14 +173,35 @@ public struct Scorer: Sendable {
   public func classify(_ posting: TokenizedPosting, explain: Bool = false, readingBody: Bool)
     -> (classification: Classification, bodyRole: Role?)
   {
+    classify(PostingWords(posting), explain: explain, readingBody: readingBody)
+  }
+
+  /// Classifies a posting tokenised into word ids, as `classify(_:explain:readingBody:)` of
+  /// its tokens would, matching phrases on ids.
+  ///
+  /// - Complexity: O(n) in the number of tokens (times the few phrases sharing a first token).
+  public func classify(_ posting: PostingWords, explain: Bool = false, readingBody: Bool)
+    -> (classification: Classification, bodyRole: Role?)
+  {
+    classify(posting, lexiconIDs: lexiconIDs(of: posting), explain: explain, readingBody: readingBody)
+  }
+
+  /// `classify(_:explain:readingBody:)` with the lexicon ids of the posting's words
+  /// (`lexiconIDs(of:)`), when the caller needs them too.
+  public func classify(_ posting: PostingWords, lexiconIDs ids: LexiconIDs, explain: Bool, readingBody: Bool)
+    -> (classification: Classification, bodyRole: Role?)
+  {
+    let lexiconIDs = ids.ids
     let roleCount = Role.allCases.count
     let scoring = lexicon.scoring
     var evidence: [Evidence] = []
 
     // Acronyms read in context, then expanded in the title (and three-letter ones in the body).
-    let readings = resolveAcronyms(posting)
-    let title = expand(posting.title, readings: readings, minimumLength: 1)
-    let sections = posting.sections.map { ($0.kind, expand($0.tokens, readings: readings, minimumLength: 3)) }
+    let readings = resolveAcronyms(posting, lexiconIDs: lexiconIDs, includeTitle: true)
+    let title = expand(posting.title, lexiconIDs: lexiconIDs, readings: readings, bodyOnly: false)
+    let sections = posting.sections.map {
+      ($0.kind, expand($0.tokens, lexiconIDs: lexiconIDs, readings: readings, bodyOnly: true))
+    }
 
     // Title.
     var titleScores = [Double](repeating: 0, count: roleCount)
@@ -116,13 +229,15 @@ public struct Scorer: Sendable {
       let body = scoring.bodyMax * evidence / (evidence + scoring.bodyHalf)
       scores[role.index] = role == .other ? scoring.threshold + titleScores[role.index] : titleScores[role.index] + body
     }
-    let classification = decide(scores: scores, skills: skillHits.sorted(), readings: readings, evidence: evidence)
-    return (classification, readingBody ? bodyRole(posting, readings: readings, raw: raw) : nil)
+    let readingTexts = Dictionary(
+      uniqueKeysWithValues: readings.map { (posting.words.string($0.value.spelling), $0.value.reading.text) })
+    let classification = decide(scores: scores, skills: skillHits.sorted(), readings: readingTexts, evidence: evidence)
+    return (classification, readingBody ? bodyRole(posting, lexiconIDs: lexiconIDs, readings: readings, raw: raw) : nil)
   }
 
-  /// Body evidence of tokenized sections: each role's raw (unsquashed) evidence, the skills
-  /// mentioned and, when `explain`, the phrases behind it.
-  func bodyEvidence(_ sections: [(SectionKind, [Token])], explain: Bool) -> (raw: [Double], skills: Set<Int>, evidence: [Evidence]) {
+  /// Body evidence of tokenized sections (tokens as lexicon word ids): each role's raw
+  /// (unsquashed) evidence, the skills mentioned and, when `explain`, the phrases behind it.
+  func bodyEvidence(_ sections: [(SectionKind, [WordToken])], explain: Bool) -> (raw: [Double], skills: Set<Int>, evidence: [Evidence]) {
     let roleCount = Role.allCases.count
     let scoring = lexicon.scoring
     var evidence: [Evidence] = []
@@ -181,11 +296,14 @@ public struct Scorer: Sendable {
 
   /// The top role of the body alone (title hidden), as `classify` of the posting without its
   /// title would give, reusing `raw` when the acronyms read the same without the title.
-  func bodyRole(_ posting: TokenizedPosting, readings: [String: [String]], raw: [Double]) -> Role {
-    let bodyReadings = posting.title.isEmpty ? readings : resolveAcronyms(TokenizedPosting(title: [], sections: posting.sections))
+  func bodyRole(_ posting: PostingWords, lexiconIDs: [Int32], readings: Readings, raw: [Double]) -> Role {
+    let bodyReadings =
+      posting.title.isEmpty ? readings : resolveAcronyms(posting, lexiconIDs: lexiconIDs, includeTitle: false)
     var evidence = raw
-    if bodyReadings != readings {
-      let sections = posting.sections.map { ($0.kind, expand($0.tokens, readings: bodyReadings, minimumLength: 3)) }
+    if !Self.sameExpansions(bodyReadings, readings) {
+      let sections = posting.sections.map {
+        ($0.kind, expand($0.tokens, lexiconIDs: lexiconIDs, readings: bodyReadings, bodyOnly: true))
+      }
       evidence = bodyEvidence(sections, explain: false).raw
     }
     let scoring = lexicon.scoring
@@ -240,13 +358,14 @@ public struct Scorer: Sendable {
 
   /// Title-pattern matches that are not inside a longer match of another role. The `other`
   /// role's patterns ("engineer", "sales") count only when no other role's pattern matched.
-  func titleMatches(_ title: [Token]) -> [TitleMatch] {
-    let words = title.map(\.text)
+  func titleMatches(_ title: [WordToken]) -> [TitleMatch] {
+    let words = title.map(\.word)
     var matches: [TitleMatch] = []
-    for entry in lexicon.roles {
-      for pattern in entry.titles {
+    for (entryIndex, entry) in lexicon.roles.enumerated() {
+      for (patternIndex, pattern) in entry.titles.enumerated() {
+        let segments = titleSegments[entryIndex][patternIndex]
         for start in words.indices {
-          if let end = match(pattern.segments, in: words, at: start) {
+          if let end = match(segments, in: words, at: start) {
             matches.append(TitleMatch(role: entry.role, pattern: pattern, start: start, end: end))
           }
         }
@@ -261,9 +380,10 @@ public struct Scorer: Sendable {
     }
   }
 
-  /// The end of a match of `segments` starting at `start`, wildcards standing for 0-2 words.
-  func match(_ segments: [[String]], in words: [String], at start: Int) -> Int? {
-    func matchSegment(_ segment: [String], at position: Int) -> Bool {
+  /// The end of a match of `segments` starting at `start`, wildcards standing for 0-2 words
+  /// (words as lexicon ids).
+  func match(_ segments: [[Int32]], in words: [Int32], at start: Int) -> Int? {
+    func matchSegment(_ segment: [Int32], at position: Int) -> Bool {
       guard position + segment.count <= words.count else { return false }
       for (offset, word) in segment.enumerated() where words[position + offset] != word { return false }
       return true
@@ -284,21 +404,37 @@ public struct Scorer: Sendable {
 
   // MARK: - Acronyms
 
-  /// For each lexicon acronym present in the posting, the reading whose cues occur most often
-  /// (the first reading on a tie).
-  func resolveAcronyms(_ posting: TokenizedPosting) -> [String: [String]] {
-    var present = Set<String>()
-    for token in posting.title where isAcronym(token.text) { present.insert(token.text) }
+  /// The reading chosen for each acronym of a posting, by the acronym's lexicon id, with the
+  /// posting's spelling of it (where it first occurs).
+  typealias Readings = [Int32: (spelling: Int32, reading: CompiledReading)]
+
+  /// Whether two sets of readings expand the same acronyms to the same words.
+  static func sameExpansions(_ a: Readings, _ b: Readings) -> Bool {
+    a.count == b.count && a.allSatisfy { b[$0.key]?.reading.expansion == $0.value.reading.expansion }
+  }
+
+  /// For each lexicon acronym present in the posting (in the title, when `includeTitle`), the
+  /// reading whose cues occur most often (the first reading on a tie).
+  func resolveAcronyms(_ posting: PostingWords, lexiconIDs: [Int32], includeTitle: Bool) -> Readings {
+    var present: [Int32: Int32] = [:]
+    func consider(_ token: WordToken, inBody: Bool) {
+      let id = lexiconIDs[Int(token.word)]
+      guard id >= 0, acronymReadings[Int(id)] != nil, !inBody || hasThreeCharacters[Int(id)],
+        posting.words.length(token.word) <= longestAcronym, present[id] == nil
+      else { return }
+      present[id] = token.word
+    }
+    if includeTitle { for token in posting.title { consider(token, inBody: false) } }
     for section in posting.sections {
-      for token in section.tokens where token.text.hasAtLeastCharacters(3) && isAcronym(token.text) {
-        present.insert(token.text)
-      }
+      for token in section.tokens { consider(token, inBody: true) }
     }
     guard !present.isEmpty else { return [:] }
-    let words = (posting.title + posting.sections.flatMap(\.tokens)).map(\.text)
-    var result: [String: [String]] = [:]
-    for acronym in present.sorted() {
-      guard let readings = lexicon.acronyms[acronym], let first = readings.first else { continue }
+    var words: [Int32] = []
+    if includeTitle { words += posting.title.map { lexiconIDs[Int($0.word)] } }
+    for section in posting.sections { words += section.tokens.map { lexiconIDs[Int($0.word)] } }
+    var result: Readings = [:]
+    for (acronym, spelling) in present {
+      guard let readings = acronymReadings[Int(acronym)], let first = readings.first else { continue }
       var best = first
       var bestCount = -1
       for reading in readings {
@@ -308,36 +444,33 @@ public struct Scorer: Sendable {
           bestCount = count
         }
       }
-      result[acronym] = best.expansion
+      result[acronym] = (spelling, best)
     }
     return result
   }
 
-  /// Whether `word` is an acronym of the lexicon.
-  private func isAcronym(_ word: String) -> Bool {
-    word.utf8.count <= longestAcronym && lexicon.acronyms[word] != nil
-  }
-
-  private func occurrences(of phrase: [String], in words: [String]) -> Int {
+  private func occurrences(of phrase: [Int32], in words: [Int32]) -> Int {
     guard let first = phrase.first, phrase.count <= words.count else { return 0 }
     var count = 0
     for index in 0...(words.count - phrase.count) where words[index] == first {
-      if phrase.count == 1 || Array(words[index..<(index + phrase.count)]) == phrase { count += 1 }
+      if phrase.count == 1 || words[index..<(index + phrase.count)].elementsEqual(phrase) { count += 1 }
     }
     return count
   }
 
-  private func expand(_ tokens: [Token], readings: [String: [String]], minimumLength: Int) -> [Token] {
-    guard !readings.isEmpty else { return tokens }
-    var result: [Token] = []
+  /// `tokens` (posting word ids) as lexicon word ids, each acronym with a reading replaced by
+  /// its expansion (in the body, only acronyms of 3 characters or more).
+  private func expand(_ tokens: [WordToken], lexiconIDs: [Int32], readings: Readings, bodyOnly: Bool) -> [WordToken] {
+    var result: [WordToken] = []
     result.reserveCapacity(tokens.count)
     for token in tokens {
-      if token.text.hasAtLeastCharacters(minimumLength), let expansion = readings[token.text] {
-        for (offset, word) in expansion.enumerated() {
-          result.append(Token(word, breakBefore: offset == 0 ? token.breakBefore : false))
+      let id = lexiconIDs[Int(token.word)]
+      if !readings.isEmpty, id >= 0, !bodyOnly || hasThreeCharacters[Int(id)], let reading = readings[id] {
+        for (offset, word) in reading.reading.expansion.enumerated() {
+          result.append(WordToken(word: word, breakBefore: offset == 0 ? token.breakBefore : false))
         }
       } else {
-        result.append(token)
+        result.append(WordToken(word: id, breakBefore: token.breakBefore))
       }
     }
     return result

@@ -10,7 +10,7 @@ struct AnalyzedPosting: Sendable {
   var bodyRole: Role
   /// Unigram and bigram counts of the evidence-bearing sections, with every role's title
   /// phrases masked out of the body.
-  var termCounts: [String: Int]
+  var termCounts: TermCounts
   /// Hash of the whole token stream, for exact duplicates of postings too short to shingle.
   var fingerprint: UInt64
   /// MinHash signature of the body's 5-word shingles, for near-duplicates (`duplicate_of`).
@@ -41,36 +41,46 @@ struct PostingAnalyzer: Sendable {
   ///
   /// - Complexity: O(n) in the posting's tokens.
   func analyze(_ posting: Posting, explain: Bool = false) -> AnalyzedPosting {
-    let tokenized = TokenizedPosting(posting, tokenizer: tokenizer, includeTitle: !bodyOnly)
-    let (classification, bodyReading) = scorer.classify(tokenized, explain: explain, readingBody: !bodyOnly)
+    let tokenized = PostingWords(posting, tokenizer: tokenizer, includeTitle: !bodyOnly)
+    let table = tokenized.words
+    let lexiconIDs = scorer.lexiconIDs(of: tokenized)
+    let (classification, bodyReading) = scorer.classify(
+      tokenized, lexiconIDs: lexiconIDs, explain: explain, readingBody: !bodyOnly)
     let bodyRole = bodyReading ?? classification.role
-    var counts: [String: Int] = [:]
-    var fingerprint = FNV1a()
-    func mix(_ text: String) {
-      fingerprint.combine(text.utf8)
-      fingerprint.combine(0x20)
+    // FNV-1a of the token texts, each followed by a space.
+    var fingerprint = FNV1a.offsetBasis
+    func mix(_ tokens: [WordToken], of table: WordTable) {
+      table.combine(tokens, separator: 0x20, into: &fingerprint)
     }
     // The fingerprint covers the title even when the scorer does not read it.
-    for token in bodyOnly ? tokenizer.tokens(posting.title) : tokenized.title { mix(token.text) }
-    var words: [String] = []
+    if bodyOnly {
+      var titleWords = WordTable(capacity: 16)
+      var title: [WordToken] = []
+      tokenizer.appendWords(of: posting.title, to: &title, words: &titleWords)
+      mix(title, of: titleWords)
+    } else {
+      mix(tokenized.title, of: table)
+    }
+    var words: [Int32] = []
     words.reserveCapacity(tokenized.sections.reduce(0) { $0 + $1.tokens.count })
-    var clusterWords: [String] = []
-    clusterWords.reserveCapacity(words.capacity)
-    let counted = tokenized.sections.filter { (lexicon.sectionWeights[$0.kind] ?? 0) > 0 }
-    // Distinct unigrams and bigrams are usually fewer than the tokens counted, so reserving
-    // that many spares the table most of its rehashing.
-    counts.reserveCapacity(counted.reduce(0) { $0 + $1.tokens.count })
-    for tokens in tokenized.sections {
-      for token in tokens.tokens {
-        mix(token.text)
-        words.append(token.text)
-        // Reposts change numbers (salaries, dates, counts): clusters ignore them.
-        if !token.text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { clusterWords.append(token.text) }
+    for section in tokenized.sections {
+      mix(section.tokens, of: table)
+      for token in section.tokens { words.append(token.word) }
+    }
+    // Reposts change numbers (salaries, dates, counts): clusters ignore them.
+    let isNumber = table.withStorage { bytes, starts in
+      (0..<table.count).map { word in
+        bytes[Int(starts[word])..<Int(starts[word + 1])].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
       }
     }
-    for section in counted { TermCounter.count(scorer.maskingTitlePhrases(section.tokens), into: &counts) }
+    let clusterWords = words.filter { !isNumber[Int($0)] }
+    var runs: [[WordToken]] = []
+    for section in tokenized.sections where (lexicon.sectionWeights[section.kind] ?? 0) > 0 {
+      runs.append(scorer.maskingTitlePhrases(section.tokens, lexiconIDs: lexiconIDs))
+    }
     return AnalyzedPosting(
-      classification: classification, bodyRole: bodyRole, termCounts: counts, fingerprint: fingerprint.value,
-      signature: minHash.signature(words), clusterSignature: clusterHash.signature(clusterWords))
+      classification: classification, bodyRole: bodyRole, termCounts: TermCounter.counts(runs, words: table),
+      fingerprint: fingerprint, signature: minHash.signature(words, words: table),
+      clusterSignature: clusterHash.signature(clusterWords, words: table))
   }
 }

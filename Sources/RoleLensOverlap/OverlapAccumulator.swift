@@ -53,7 +53,7 @@ public struct OverlapAccumulator {
   func documentFrequencies(vocabulary: Vocabulary) -> [Int] {
     var frequencies = [Int](repeating: 0, count: vocabulary.count)
     for role in statistics.values {
-      for (id, documents) in role.documentFrequency { frequencies[Int(id)] += documents }
+      for tally in role.terms { frequencies[Int(tally.id)] += tally.postings }
     }
     return frequencies
   }

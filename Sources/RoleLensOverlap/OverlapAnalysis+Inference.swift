@@ -517,9 +517,11 @@ extension OverlapAnalysis {
       }
     }
 
-    var background: [Int32: Int] = [:]
-    for stats in statistics.values { background.merge(stats.termCounts, uniquingKeysWith: +) }
-    let backgroundTotal = Double(background.values.reduce(0, +))
+    var background = TermTallies()
+    for stats in statistics.values {
+      for tally in stats.terms { background.add(tally.id, occurrences: tally.occurrences, postings: 0) }
+    }
+    let backgroundTotal = Double(background.reduce(0) { $0 + $1.occurrences })
     let statsA = statistics[options.roleA] ?? RoleStatistics()
     let statsB = statistics[options.roleB] ?? RoleStatistics()
     let nA = countsA.reduce(0, +)
@@ -528,13 +530,14 @@ extension OverlapAnalysis {
     var result: [TermContrast] = []
     for position in 0..<d where clustersA[position] + clustersB[position] >= options.minimumTermDocuments {
       let id = space.termIDs[position]
-      let alpha = backgroundTotal > 0 ? alpha0 * Double(background[id] ?? 0) / backgroundTotal : 0
+      let alpha = backgroundTotal > 0 ? alpha0 * Double(background[id]?.occurrences ?? 0) / backgroundTotal : 0
       let (delta, z) = OverlapMetrics.logOdds(
         countA: countsA[position], totalA: nA, countB: countsB[position], totalB: nB, alpha: alpha, alpha0: alpha0)
       result.append(
         TermContrast(
-          term: vocabulary.term(id), countA: statsA.termCounts[id] ?? 0, countB: statsB.termCounts[id] ?? 0,
-          documentsA: statsA.documentFrequency[id] ?? 0, documentsB: statsB.documentFrequency[id] ?? 0,
+          term: vocabulary.term(id), countA: statsA.terms[id]?.occurrences ?? 0,
+          countB: statsB.terms[id]?.occurrences ?? 0, documentsA: statsA.terms[id]?.postings ?? 0,
+          documentsB: statsB.terms[id]?.postings ?? 0,
           clustersA: clustersA[position], clustersB: clustersB[position], logOdds: delta, z: z,
           pValue: OverlapMetrics.fisherExact(clustersA[position], of: a.count, clustersB[position], of: b.count),
           qValue: 1))

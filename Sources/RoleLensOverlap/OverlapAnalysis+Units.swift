@@ -136,7 +136,7 @@ struct RoleSums {
     var squares: [Int: Double] = [:]
     for role in present {
       var counts = [Double](repeating: 0, count: sums[role.index].count)
-      for (id, count) in statistics[role]?.termCounts ?? [:] { counts[Int(id)] = Double(count) }
+      for tally in statistics[role]?.terms ?? TermTallies() { counts[Int(tally.id)] = Double(tally.occurrences) }
       top[role.index] = OverlapMetrics.topTermIndices(counts, k: topK)
       squares[role.index] = OverlapMetrics.dot(sums[role.index], sums[role.index])
     }

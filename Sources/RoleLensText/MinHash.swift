@@ -11,6 +11,10 @@ public struct MinHash: Sendable {
   /// Words per shingle.
   public let shingleLength: Int
   private let seeds: [UInt64]
+  /// Each seed with the first step of `mix` applied (`s ^ s >> 30`): the shift distributes
+  /// over the xor, so `mix(h ^ s)` starts from `(h ^ h >> 30) ^ premixed`, and a shingle's part
+  /// of that step is done once rather than once per hash function.
+  private let premixed: [UInt64]
 
   /// A MinHash of `size` hash functions over shingles of `shingleLength` words; both must be
   /// positive. The hash seeds are fixed, so signatures are the same in every run.
@@ -23,27 +27,84 @@ public struct MinHash: Sendable {
       state &+= 0x9E37_79B9_7F4A_7C15
       return Self.mix(state)
     }
+    premixed = seeds.map { $0 ^ ($0 >> 30) }
   }
 
   /// The signature of a token sequence, or `nil` when it has fewer tokens than one shingle.
+  ///
+  /// A shingle's hash is FNV-1a over its tokens' UTF-8 bytes, each followed by 0x1F.
   ///
   /// - Complexity: O(n · size) for n tokens.
   public func signature(_ tokens: [String]) -> [UInt64]? {
     guard tokens.count >= shingleLength else { return nil }
     var minimums = [UInt64](repeating: .max, count: size)
-    for start in 0...(tokens.count - shingleLength) {
-      var hasher = FNV1a()
-      for token in tokens[start..<(start + shingleLength)] {
-        hasher.combine(token.utf8)
-        hasher.combine(0x1F)
-      }
-      let hash = hasher.value
-      for index in 0..<size {
-        let value = Self.mix(hash ^ seeds[index])
-        if value < minimums[index] { minimums[index] = value }
+    minimums.withUnsafeMutableBufferPointer { minimums in
+      for start in 0...(tokens.count - shingleLength) {
+        var hasher = FNV1a()
+        for token in tokens[start..<(start + shingleLength)] {
+          hasher.combine(token.utf8)
+          hasher.combine(0x1F)
+        }
+        lower(minimums, by: hasher.value)
       }
     }
     return minimums
+  }
+
+  /// The signature of a token sequence given as ids of `words`, or `nil` when it has fewer
+  /// tokens than one shingle: the same signature as `signature(_:)` of the words' Strings,
+  /// hashed from the table's bytes.
+  ///
+  /// - Complexity: O(n · size) for n tokens.
+  public func signature(_ tokens: [Int32], words: WordTable) -> [UInt64]? {
+    guard tokens.count >= shingleLength else { return nil }
+    var minimums = [UInt64](repeating: .max, count: size)
+    let shingleLength = shingleLength
+    words.withStorage { bytes, starts in
+      tokens.withUnsafeBufferPointer { tokens in
+        minimums.withUnsafeMutableBufferPointer { minimums in
+          for start in 0...(tokens.count - shingleLength) {
+            var hash = WordTable.fnvOffsetBasis
+            for token in tokens[start..<(start + shingleLength)] {
+              for offset in Int(starts[Int(token)])..<Int(starts[Int(token) + 1]) {
+                hash = (hash ^ UInt64(bytes[offset])) &* WordTable.fnvPrime
+              }
+              hash = (hash ^ 0x1F) &* WordTable.fnvPrime
+            }
+            lower(minimums, by: hash)
+          }
+        }
+      }
+    }
+    return minimums
+  }
+
+  /// Lowers each position of `minimums` to its hash function's value of a shingle hash:
+  /// `mix(hash ^ seed)`, four positions per step.
+  @inline(__always)
+  private func lower(_ minimums: UnsafeMutableBufferPointer<UInt64>, by hash: UInt64) {
+    let shingle = hash ^ (hash >> 30)
+    @inline(__always)
+    func value(_ premixed: UInt64) -> UInt64 {
+      var z = (shingle ^ premixed) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    premixed.withUnsafeBufferPointer { premixed in
+      let count = minimums.count
+      var index = 0
+      while index + 4 <= count {
+        minimums[index] = min(minimums[index], value(premixed[index]))
+        minimums[index + 1] = min(minimums[index + 1], value(premixed[index + 1]))
+        minimums[index + 2] = min(minimums[index + 2], value(premixed[index + 2]))
+        minimums[index + 3] = min(minimums[index + 3], value(premixed[index + 3]))
+        index += 4
+      }
+      while index < count {
+        minimums[index] = min(minimums[index], value(premixed[index]))
+        index += 1
+      }
+    }
   }
 
   /// The estimated Jaccard similarity of two signatures.

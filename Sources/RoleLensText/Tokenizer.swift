@@ -37,10 +37,43 @@ public struct Tokenizer: Sendable {
   ///   - breakBefore: Whether the first token appended follows a break (a new section does).
   /// - Complexity: O(n) in the length of `text`.
   public func appendTokens(of text: String, to tokens: inout [Token], breakBefore: Bool = false) {
+    var sink = TokenSink()
+    swap(&sink.tokens, &tokens)
+    scan(text, into: &sink, breakBefore: breakBefore)
+    swap(&sink.tokens, &tokens)
+  }
+
+  /// Appends the tokens of `text` to `tokens` as ids of `words`, interning each word's
+  /// normalised bytes: the same tokens as `appendTokens(of:to:breakBefore:)`, without a
+  /// `String` per token (`words.string(token.word)` is the token's text).
+  ///
+  /// - Parameters:
+  ///   - text: The text to tokenise.
+  ///   - tokens: The tokens so far, appended to in order.
+  ///   - words: The table the tokens' ids refer to, added to.
+  ///   - breakBefore: Whether the first token appended follows a break (a new section does).
+  /// - Complexity: O(n) in the length of `text`.
+  public func appendWords(
+    of text: String, to tokens: inout [WordToken], words: inout WordTable, breakBefore: Bool = false
+  ) {
+    var sink = WordTokenSink(words: WordTable(capacity: 0))
+    swap(&sink.tokens, &tokens)
+    swap(&sink.words, &words)
+    scan(text, into: &sink, breakBefore: breakBefore)
+    swap(&sink.tokens, &tokens)
+    swap(&sink.words, &words)
+  }
+
+  /// Runs one `Scan` of `text` into `sink`.
+  private func scan<Sink: WordSink>(_ text: String, into sink: inout Sink, breakBefore: Bool) {
     var text = text
     text.withUTF8 { bytes in
-      var scan = Scan(bytes: bytes, pendingBreak: breakBefore)
-      scan.run(into: &tokens)
+      // An ASCII word is at most `maximumWordLength` scalars of at most 3 bytes (a curly
+      // apostrophe), and normalising never lengthens it.
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * Tokenizer.maximumWordLength) { scratch in
+        var scan = Scan<Sink>(bytes: bytes, scratch: scratch, pendingBreak: breakBefore)
+        scan.run(into: &sink)
+      }
     }
   }
 
@@ -49,8 +82,10 @@ public struct Tokenizer: Sendable {
   /// The current word is always the bytes from `wordStart` up to the scan position: every
   /// scalar joined to a word is the next one in the text. A curly apostrophe joins as a
   /// straight one, which `emitWord` writes.
-  private struct Scan {
+  private struct Scan<Sink: WordSink> {
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Room for one normalised ASCII word.
+    let scratch: UnsafeMutableBufferPointer<UInt8>
     var pendingBreak: Bool
     var index = 0
     var wordStart = 0
@@ -61,12 +96,13 @@ public struct Tokenizer: Sendable {
     /// Whether the current word holds only letters and digits, no joined punctuation.
     var wordIsPlain = true
 
-    init(bytes: UnsafeBufferPointer<UInt8>, pendingBreak: Bool) {
+    init(bytes: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutableBufferPointer<UInt8>, pendingBreak: Bool) {
       self.bytes = bytes
+      self.scratch = scratch
       self.pendingBreak = pendingBreak
     }
 
-    mutating func run(into tokens: inout [Token]) {
+    mutating func run(into tokens: inout Sink) {
       let count = bytes.count
       while index < count {
         let byte = bytes[index]
@@ -152,7 +188,7 @@ public struct Tokenizer: Sendable {
 
     /// Appends the current word (the bytes from `wordStart` to `index`) as a token, if it is
     /// one, and starts a new word.
-    private mutating func emitWord(into tokens: inout [Token]) {
+    private mutating func emitWord(into tokens: inout Sink) {
       defer {
         wordScalars = 0
         wordIsASCII = true
@@ -165,26 +201,23 @@ public struct Tokenizer: Sendable {
         return
       }
       let word = UnsafeBufferPointer(rebasing: bytes[wordStart..<index])
-      let text: String
       if wordIsASCII {
-        text = String(unsafeUninitializedCapacity: word.count) { output in
-          var length = Tokenizer.straighten(word, into: output, lowercase: true)
-          // A possessive "'s", then a closing apostrophe.
-          if length >= 2 && output[length - 2] == UInt8(ascii: "'") && output[length - 1] == UInt8(ascii: "s") {
-            length -= 2
-          }
-          if length >= 1 && output[length - 1] == UInt8(ascii: "'") { length -= 1 }
-          return length
+        var length = Tokenizer.straighten(word, into: scratch, lowercase: true)
+        // A possessive "'s", then a closing apostrophe.
+        if length >= 2 && scratch[length - 2] == UInt8(ascii: "'") && scratch[length - 1] == UInt8(ascii: "s") {
+          length -= 2
         }
+        if length >= 1 && scratch[length - 1] == UInt8(ascii: "'") { length -= 1 }
+        guard length > 0 else { return }
+        tokens.append(UnsafeBufferPointer(rebasing: scratch[0..<length]), breakBefore: pendingBreak)
       } else {
         var folded = Tokenizer.fold(
           String(unsafeUninitializedCapacity: word.count) { Tokenizer.straighten(word, into: $0, lowercase: false) })
         if folded.hasSuffix("'s") { folded.removeLast(2) }
         if folded.hasSuffix("'") { folded.removeLast() }
-        text = folded
+        guard !folded.isEmpty else { return }
+        folded.withUTF8 { tokens.append($0, breakBefore: pendingBreak) }
       }
-      guard !text.isEmpty else { return }
-      tokens.append(Token(text, breakBefore: pendingBreak))
       pendingBreak = false
     }
 
@@ -250,6 +283,29 @@ public struct Tokenizer: Sendable {
         return length >= 2 || wordScalars <= 2
       }
       return wordScalars == 1
+    }
+  }
+
+  // MARK: - Sinks
+
+  /// Appends tokens as `Token`s.
+  private struct TokenSink: WordSink {
+    var tokens: [Token] = []
+
+    mutating func append(_ word: UnsafeBufferPointer<UInt8>, breakBefore: Bool) {
+      tokens.append(Token(String(decoding: word, as: UTF8.self), breakBefore: breakBefore))
+    }
+  }
+
+  /// Appends tokens as ids of a word table.
+  private struct WordTokenSink: WordSink {
+    var tokens: [WordToken] = []
+    var words: WordTable
+
+    @inline(__always)
+    mutating func append(_ word: UnsafeBufferPointer<UInt8>, breakBefore: Bool) {
+      let id = words.intern(word, hash: WordTable.hash(word))
+      tokens.append(WordToken(word: id, breakBefore: breakBefore))
     }
   }
 
@@ -325,4 +381,10 @@ public struct Tokenizer: Sendable {
   static func fold(_ text: String) -> String {
     text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
   }
+}
+
+/// Where a tokenizer scan puts the words it finds.
+private protocol WordSink {
+  /// Appends a word's normalised UTF-8 bytes (never empty), with `Token.breakBefore`.
+  mutating func append(_ word: UnsafeBufferPointer<UInt8>, breakBefore: Bool)
 }
