@@ -40,8 +40,8 @@ let package = Package(
       dependencies: ["RoleLensStorage", "RoleLensIngest", "RoleLensText", .product(name: "Yams", package: "Yams")],
       resources: [.copy("Resources/default-lexicon.yaml")]
     ),
-    .target(name: "RoleLensOverlap", dependencies: ["RoleLensClassify"]),
-    .target(name: "RoleLensReport", dependencies: ["RoleLensOverlap", "RoleLensClassify", "RoleLensIngest", "CRename"]),
+    .target(name: "RoleLensOverlap", dependencies: ["RoleLensStorage", "RoleLensClassify"]),
+    .target(name: "RoleLensReport", dependencies: ["RoleLensStorage", "RoleLensOverlap", "RoleLensClassify", "RoleLensIngest", "CRename"]),
     .target(
       name: "RoleLensKit",
       dependencies: [

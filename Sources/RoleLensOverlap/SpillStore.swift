@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import RoleLensStorage
 
 /// One posting as the overlap stage stores it between `add` and the end of the run.
 struct SpilledPosting {
@@ -26,17 +22,17 @@ struct SpilledPosting {
 ///
 /// A record is its byte length, then role, scored-as mask, skills and (delta-coded) term ids
 /// with counts, all as LEB128 varints (signed values zigzag-coded), so a posting's
-/// vector takes about 3 bytes per distinct term. The file is unlinked as soon as it is
-/// created: it holds no name while in use and disappears when closed, even if the run fails.
+/// vector takes about 3 bytes per distinct term. The file is a `SpillFile`: unlinked as soon
+/// as it is created, it disappears when closed, even if the run fails.
 final class SpillStore {
   private let directory: URL?
   private let bufferCapacity: Int
   /// Encoded records not yet written to the file.
   private var pending: [UInt8] = []
-  private var descriptor: Int32 = -1
-  private var path = ""
+  /// The temporary file, made at the first flush.
+  private var file: SpillFile?
   /// Bytes written to the file so far.
-  private(set) var fileBytes = 0
+  var fileBytes: Int { file?.size ?? 0 }
   /// The first write error; reported by `forEach`, since `append` cannot throw.
   private var failure: OverlapError?
 
@@ -46,10 +42,6 @@ final class SpillStore {
   init(directory: URL?, bufferCapacity: Int) {
     self.directory = directory
     self.bufferCapacity = max(bufferCapacity, 1)
-  }
-
-  deinit {
-    if descriptor >= 0 { close(descriptor) }
   }
 
   /// Appends one posting's record.
@@ -81,65 +73,44 @@ final class SpillStore {
   func forEach(_ body: (SpilledPosting) -> Void) throws {
     if let failure { throw failure }
     var posting = SpilledPosting(role: 0, scoresAs: 0)
-    if descriptor >= 0 {
+    if let file {
       var window: [UInt8] = []
-      var offset = 0
-      let chunk = max(bufferCapacity, 1 << 16)
-      while offset < fileBytes {
-        let start = window.count
-        let wanted = min(chunk, fileBytes - offset)
-        window += repeatElement(0, count: wanted)
-        let read = window.withUnsafeMutableBytes { buffer in
-          pread(descriptor, buffer.baseAddress.map { $0 + start }, wanted, off_t(offset))
+      do {
+        try file.forEachChunk(size: max(bufferCapacity, 1 << 16)) { chunk in
+          window += chunk
+          let used = try Self.decodeRecords(window, into: &posting, body)
+          window.removeFirst(used)
         }
-        guard read == wanted else { throw error("read", reason: read < 0 ? Self.errnoText() : "file shorter than written") }
-        offset += wanted
-        let used = try Self.decodeRecords(window, into: &posting, body)
-        window.removeFirst(used)
+      } catch let failure as SpillFile.Failure {
+        throw Self.error(failure)
       }
-      guard window.isEmpty else { throw error("read", reason: "a record is cut short") }
+      guard window.isEmpty else { throw OverlapError.spillFile(path: file.path, operation: "read", reason: "a record is cut short") }
     }
     let used = try Self.decodeRecords(pending, into: &posting, body)
-    guard used == pending.count else { throw error("read", reason: "a record is cut short") }
+    guard used == pending.count else {
+      throw OverlapError.spillFile(path: file?.path ?? "", operation: "read", reason: "a record is cut short")
+    }
   }
 
   // MARK: - File
 
   private func flush() {
+    guard let directory else { return }
     do {
-      if descriptor < 0 { try create() }
-      try pending.withUnsafeBytes { buffer in
-        var written = 0
-        while written < buffer.count {
-          let result = write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-          guard result > 0 else { throw error("write", reason: Self.errnoText()) }
-          written += result
-        }
-      }
-      fileBytes += pending.count
+      let file = try self.file ?? SpillFile(directory: directory.path, prefix: "rolelens-overlap")
+      self.file = file
+      try pending.withUnsafeBytes { try file.append($0) }
       pending.removeAll(keepingCapacity: true)
-    } catch let error as OverlapError {
-      failure = error
+    } catch let error as SpillFile.Failure {
+      failure = Self.error(error)
     } catch {
-      failure = .spillFile(path: path, operation: "write", reason: String(describing: error))
+      failure = .spillFile(path: file?.path ?? "", operation: "write", reason: String(describing: error))
     }
   }
 
-  private func create() throws {
-    guard let directory else { return }
-    var template = Array(directory.appendingPathComponent("rolelens-overlap.XXXXXX").path.utf8CString)
-    descriptor = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-    path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    guard descriptor >= 0 else { throw error("create", reason: Self.errnoText()) }
-    // Nobody else needs the name: without it the file goes away with the descriptor.
-    guard unlink(path) == 0 else { throw error("remove", reason: Self.errnoText()) }
+  private static func error(_ failure: SpillFile.Failure) -> OverlapError {
+    .spillFile(path: failure.path, operation: failure.operation, reason: failure.reason)
   }
-
-  private func error(_ operation: String, reason: String) -> OverlapError {
-    .spillFile(path: path, operation: operation, reason: reason)
-  }
-
-  private static func errnoText() -> String { String(cString: strerror(errno)) }
 
   // MARK: - Coding
 

@@ -1,5 +1,6 @@
 import Foundation
 import RoleLensClassify
+import RoleLensStorage
 
 /// The rows of `postings.csv`, written to a temporary file as postings arrive, with the tallies
 /// the other reports need (postings, duplicates and needs-review per role, mean confidence).
@@ -18,10 +19,10 @@ public final class PostingTable: @unchecked Sendable {
 
   /// Rendered rows waiting to be spilled (or all rows, when there is no spill file).
   private var pending = ""
-  private var spill: UnsafeMutablePointer<FILE>?
+  /// The temporary file rows are spilled to (`nil` when none could be made).
+  private var spill: SpillFile?
   /// Set when the spill file could not take a batch: later rows stay in `pending`.
   private var spillFull = false
-  private let spillPath: String
   private let lock = NSLock()
   /// Whether the free-text cells (title, company, location, warnings) get the formula guard.
   public let formulaGuard: Bool
@@ -38,22 +39,14 @@ public final class PostingTable: @unchecked Sendable {
   /// An empty table; `formulaGuard` as in `CSVWriter`.
   package init(formulaGuard: Bool = true) {
     self.formulaGuard = formulaGuard
-    spillPath = FileManager.default.temporaryDirectory
-      .appendingPathComponent("rolelens-postings-\(getpid())-\(UUID().uuidString).csv").path
-    spill = fopen(spillPath, "w+")
-    // Unlinked at once where the platform allows: the file vanishes with the process, however
-    // it ends, and is read back through the open handle.
-    if spill != nil { unlink(spillPath) }
+    // Unlinked at once: the file vanishes with the process, however it ends.
+    spill = try? SpillFile(directory: FileManager.default.temporaryDirectory.path, prefix: "rolelens-postings")
   }
 
   /// A table holding `records`, in order.
   package convenience init(_ records: [PostingRecord], formulaGuard: Bool = true) {
     self.init(formulaGuard: formulaGuard)
     for record in records { append(record) }
-  }
-
-  deinit {
-    if let spill { fclose(spill) }
   }
 
   /// Adds a posting's row.
@@ -90,17 +83,15 @@ public final class PostingTable: @unchecked Sendable {
       try AtomicFile.put(CSVWriter.line(Self.header.map { CSVCell.text($0) }), to: stream, path: "postings.csv")
       if let spill {
         flush()
-        fflush(spill)
-        rewind(spill)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-          let read = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, spill) }
-          guard read > 0 else { break }
-          guard chunk.withUnsafeBytes({ fwrite($0.baseAddress, 1, read, stream) }) == read else {
-            throw ReportError.cannotWrite(path: "postings.csv", reason: String(cString: strerror(errno)))
+        do {
+          try spill.forEachChunk(size: 1 << 16) { chunk in
+            guard fwrite(chunk.baseAddress, 1, chunk.count, stream) == chunk.count else {
+              throw ReportError.cannotWrite(path: "postings.csv", reason: String(cString: strerror(errno)))
+            }
           }
+        } catch let failure as SpillFile.Failure {
+          throw ReportError.cannotWrite(path: "postings.csv", reason: "its temporary file: \(failure.reason)")
         }
-        fseek(spill, 0, SEEK_END)
       }
       try AtomicFile.put(pending, to: stream, path: "postings.csv")
     }
@@ -125,19 +116,14 @@ public final class PostingTable: @unchecked Sendable {
   // MARK: - Private
 
   /// Moves pending rows to the spill file; keeps them in memory from the first write that fails
-  /// (a full disk), cutting the file back to its last whole row.
+  /// (a full disk; the file is cut back to its last whole row).
   private func flush() {
     guard let spill, !spillFull, !pending.isEmpty else { return }
-    let before = ftello(spill)
-    var text = pending
-    let count = text.utf8.count
-    if text.withUTF8({ fwrite($0.baseAddress, 1, $0.count, spill) }) == count {
+    do {
+      try pending.withUTF8 { try spill.append(UnsafeRawBufferPointer($0)) }
       pending = ""
-    } else {
+    } catch {
       spillFull = true
-      fflush(spill)
-      _ = ftruncate(fileno(spill), before)
-      fseeko(spill, before, SEEK_SET)
     }
   }
 

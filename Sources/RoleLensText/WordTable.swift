@@ -39,11 +39,11 @@ public struct WordTable: Sendable {
   /// The number of entries.
   public var count: Int { hashes.count }
 
-  /// FNV-1a's offset basis (`FNV1a.offsetBasis`) as a literal of this module: the hot loops
-  /// here hash bytes one at a time, and `FNV1a`'s members, in another module, are not inlined.
-  static let fnvOffsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-  /// FNV-1a's prime (`FNV1a.prime`), as a literal of this module.
-  static let fnvPrime: UInt64 = 0x100_0000_01b3
+  /// FNV-1a's offset basis: the hot loops here hash bytes one at a time with `FNV1a`'s
+  /// constants, which are inlinable.
+  @inline(__always) static var fnvOffsetBasis: UInt64 { FNV1a.offsetBasis }
+  /// FNV-1a's prime.
+  @inline(__always) static var fnvPrime: UInt64 { FNV1a.prime }
 
   /// The FNV-1a hash of `bytes`, as `hashes` holds.
   @inline(__always)
