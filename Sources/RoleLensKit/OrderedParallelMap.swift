@@ -30,8 +30,8 @@ struct OrderedParallelMap: Sendable {
   ///   - cost: An item's weight against `window` (1 for a small item).
   ///   - transform: Called concurrently; must be safe to (the pipeline's reads only shared
   ///     values).
-  ///   - consume: Called with the next result in order, serially, under a lock, from a worker
-  ///     thread.
+  ///   - consume: Called with the next result in order, serially, from a worker thread (one
+  ///     at a time, while the other threads go on working).
   /// - Complexity: the reorder buffer holds at most the results finished ahead of the oldest
   ///   unfinished item, and new items are taken only while the work in flight is under
   ///   `window`.
@@ -45,8 +45,8 @@ struct OrderedParallelMap: Sendable {
       withoutActuallyEscaping(cost) { cost in
         withoutActuallyEscaping(transform) { transform in
           withoutActuallyEscaping(consume) { consume in
-            // Slots, counters and `consume` are touched only under `lock`; `next` and the
-            // producer's state only under `producerLock`.
+            // Slots and counters are touched only under `lock`, `consume` only by the thread
+            // that set `consuming`; `next` and the producer's state only under `producerLock`.
             nonisolated(unsafe) let next = next
             nonisolated(unsafe) let cost = cost
             nonisolated(unsafe) let transform = transform
@@ -56,6 +56,7 @@ struct OrderedParallelMap: Sendable {
             nonisolated(unsafe) var exhausted = false
             nonisolated(unsafe) var cursor = 0
             nonisolated(unsafe) var inFlight = 0
+            nonisolated(unsafe) var consuming = false
             DispatchQueue.concurrentPerform(iterations: jobs) { _ in
               while true {
                 lock.lock()
@@ -81,14 +82,20 @@ struct OrderedParallelMap: Sendable {
                 let output = transform(item)
                 lock.lock()
                 slots[index] = (output, weight)
-                var released = false
-                while let ready = slots.removeValue(forKey: cursor) {
-                  consume(ready.output)
-                  inFlight -= ready.cost
-                  cursor += 1
-                  released = true
+                // One thread at a time hands results on, outside `lock`, so the others can
+                // leave their results and go on meanwhile; it goes on while results are ready.
+                if !consuming {
+                  consuming = true
+                  while let ready = slots.removeValue(forKey: cursor) {
+                    cursor += 1
+                    lock.unlock()
+                    consume(ready.output)
+                    lock.lock()
+                    inFlight -= ready.cost
+                    lock.broadcast()
+                  }
+                  consuming = false
                 }
-                if released { lock.broadcast() }
                 lock.unlock()
               }
             }
