@@ -19,9 +19,13 @@ public struct IngestOptions: Sendable, Hashable {
   /// Titles longer than this are not believed (an unclosed `<title>` swallows the page).
   public var maxTitleLength: Int
 
-  /// Dataset files (.csv, .jsonl, .json) may be this much larger than `maxFileSize`: one file
-  /// holds many postings.
-  public var datasetSizeFactor = 50
+  /// How many bytes of a streamed dataset (`.csv`, `.jsonl`) are read at a time.
+  public var datasetChunkSize = 4 << 20
+  /// A streamed dataset's rows are handed to the threads in batches of at most this many rows
+  /// and about `datasetBatchBytes` bytes.
+  public var datasetBatchRows = 256
+  /// See `datasetBatchRows`.
+  public var datasetBatchBytes = 1 << 20
 
   /// The dataset column holding the title; found by common names when `nil`.
   public var titleColumn: String?
@@ -35,14 +39,10 @@ public struct IngestOptions: Sendable, Hashable {
     self.maxTitleLength = maxTitleLength
   }
 
-  /// The size limit for a file of `format`.
+  /// The size limit for a file of `format`: `maxFileSize` for every file read whole; a
+  /// streamed dataset (`.csv`, `.jsonl`) has none, its rows are limited instead.
   public func sizeLimit(for format: InputFormat) -> Int {
-    switch format {
-    case .csv, .jsonl, .json:
-      let (product, overflow) = maxFileSize.multipliedReportingOverflow(by: datasetSizeFactor)
-      return overflow ? Int.max : product
-    default: return maxFileSize
-    }
+    PostingReader.streamsRows(format) ? Int.max : maxFileSize
   }
 }
 
@@ -89,11 +89,46 @@ public struct PostingReader: Sendable {
     }
   }
 
+  /// Whether files of `format` are read as a stream of rows (`.csv`, `.jsonl`, also as `.gz`)
+  /// rather than whole.
+  public static func streamsRows(_ format: InputFormat) -> Bool {
+    format == .csv || format == .jsonl
+  }
+
+  /// Whether `file` is a dataset read as a stream of row batches (`openDataset`).
+  public func streamsRows(_ file: InputFile) -> Bool {
+    Self.format(forPath: file.path).map(Self.streamsRows) ?? false
+  }
+
+  /// Opens a `.csv` or `.jsonl` dataset (`streamsRows`) for reading in batches of rows; each
+  /// batch is read into postings with `read(_:)`, on any thread.
+  public func openDataset(_ file: InputFile) -> DatasetStream {
+    let format = Self.format(forPath: file.path) ?? .csv
+    precondition(Self.streamsRows(format), "openDataset needs a .csv or .jsonl file")
+    return DatasetStream(file: file, format: format, options: options)
+  }
+
+  /// Reads a batch of a dataset's rows: postings, bad-row skips, and the file's skip when it
+  /// could not be read.
+  public func read(_ batch: DatasetBatch) -> ReadResult {
+    DatasetReader(options: options, reader: self).read(batch)
+  }
+
   /// Reads one file found by `InputWalker`.
   public func read(_ file: InputFile) -> ReadResult {
     guard let format = Self.format(forPath: file.path) else {
       return skip(
         file, .unsupported, "not a file type rolelens reads (.html, .htm, .xhtml, .txt, .md, .csv, .jsonl, .json, optionally .gz)")
+    }
+    if Self.streamsRows(format) {
+      let stream = openDataset(file)
+      var result = ReadResult()
+      while let batch = stream.next() {
+        let read = read(batch)
+        result.postings += read.postings
+        result.skipped += read.skipped
+      }
+      return result
     }
     let limit = options.sizeLimit(for: format)
     let isCompressed = file.path.lowercased().hasSuffix(".gz")
@@ -316,32 +351,69 @@ public struct PostingReader: Sendable {
 
   // MARK: - Files
 
-  private struct ReadFailure: Error {
+  /// Why a file could not be read: the skip reason and its detail.
+  struct ReadFailure: Error {
     var reason: SkipReason
     var detail: String
+  }
+
+  /// Opens a regular file for reading with POSIX calls (no Foundation).
+  ///
+  /// - Returns: The open descriptor (the caller closes it), or why the file cannot be read.
+  static func openRegularFile(_ path: [UInt8]) -> Result<Int32, ReadFailure> {
+    // O_NONBLOCK: the walk saw a regular file, but it may have been replaced by a FIFO since;
+    // opening a FIFO without a writer would otherwise block the run.
+    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_RDONLY | O_NONBLOCK | O_NOCTTY)
+    guard descriptor >= 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
+    // What was opened is checked before anything is read: a FIFO, socket or device put in the
+    // file's place after the walk must not be read (a FIFO reads as 0 bytes, a device forever).
+    var st = stat()
+    guard fstat(descriptor, &st) == 0 else {
+      let failure = ReadFailure(reason: .unreadable, detail: systemError())
+      close(descriptor)
+      return .failure(failure)
+    }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG:
+      return .success(descriptor)
+    case S_IFDIR:
+      close(descriptor)
+      return .failure(ReadFailure(reason: .unreadable, detail: "was a file when the inputs were walked, is now a folder; not read"))
+    default:
+      close(descriptor)
+      let kind = InputWalker.fileTypeName(st.st_mode)
+      return .failure(
+        ReadFailure(reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
+    }
+  }
+
+  /// Appends up to `count` bytes read from `descriptor` to `bytes` (read(2), retried on EINTR).
+  ///
+  /// - Returns: How many bytes were read (0 at the end of the file), or why reading failed.
+  static func readChunk(_ descriptor: Int32, into bytes: inout [UInt8], count: Int) -> Result<Int, ReadFailure> {
+    let start = bytes.count
+    bytes.append(contentsOf: repeatElement(0, count: count))
+    while true {
+      let read = bytes.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress.map { $0 + start }, count) }
+      if read < 0 {
+        if errno == EINTR { continue }
+        bytes.removeLast(count)
+        return .failure(ReadFailure(reason: .unreadable, detail: systemError()))
+      }
+      bytes.removeLast(count - read)
+      return .success(read)
+    }
   }
 
   /// Reads at most `limit` bytes of a regular file with POSIX calls (no Foundation, and an
   /// explicit bound even if the file grows while it is read).
   private func readBytes(_ path: [UInt8], limit: Int, expectedSize: Int) -> Result<[UInt8], ReadFailure> {
-    // O_NONBLOCK: the walk saw a regular file, but it may have been replaced by a FIFO since;
-    // opening a FIFO without a writer would otherwise block the run.
-    let descriptor = open(path.map { CChar(bitPattern: $0) } + [0], O_RDONLY | O_NONBLOCK | O_NOCTTY)
-    guard descriptor >= 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
-    defer { close(descriptor) }
-    // What was opened is checked before anything is read: a FIFO, socket or device put in the
-    // file's place after the walk must not be read (a FIFO reads as 0 bytes, a device forever).
-    var st = stat()
-    guard fstat(descriptor, &st) == 0 else { return .failure(ReadFailure(reason: .unreadable, detail: systemError())) }
-    switch st.st_mode & S_IFMT {
-    case S_IFREG: break
-    case S_IFDIR:
-      return .failure(ReadFailure(reason: .unreadable, detail: "was a file when the inputs were walked, is now a folder; not read"))
-    default:
-      let kind = InputWalker.fileTypeName(st.st_mode)
-      return .failure(
-        ReadFailure(reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
+    let descriptor: Int32
+    switch Self.openRegularFile(path) {
+    case .success(let opened): descriptor = opened
+    case .failure(let failure): return .failure(failure)
     }
+    defer { close(descriptor) }
     // Read straight into a buffer of the size the walk saw, plus one byte to notice growth;
     // only a file that grew since is read on in chunks.
     var failure: ReadFailure?

@@ -89,8 +89,12 @@ public struct Analysis: Sendable {
   }
 
   /// Walks the inputs and reads, extracts and classifies every file on `options.jobs` threads,
-  /// handing each file's outcome to `consume` in input order (a reorder buffer holds the files
-  /// that finish early).
+  /// handing each outcome to `consume` in input order (a reorder buffer holds the work that
+  /// finishes early).
+  ///
+  /// A work item is a file, or a batch of rows of a `.csv`/`.jsonl` dataset: a dataset is read
+  /// in chunks as its batches are needed, so its rows spread over every thread and it is never
+  /// held whole.
   ///
   /// - Returns: What the walk could not read, and how many files it found.
   func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void)
@@ -101,26 +105,83 @@ public struct Analysis: Sendable {
     // A list of values, read-only here: every thread may read it.
     let files = walk.files
     let count = files.count
-    OrderedParallelMap(jobs: options.jobs).run(
-      count: count, transform: { process(files[$0]) }, finished: { progress?($0, count) }, consume: consume)
+    // The producer's state, used only by `next`, which the map calls serially.
+    var fileIndex = 0
+    var stream: DatasetStream?
+    var filesDone = 0
+    func next() -> WorkItem? {
+      while true {
+        if let open = stream {
+          if let batch = open.next() { return .rows(batch) }
+          stream = nil
+        }
+        guard fileIndex < count else { return nil }
+        let file = files[fileIndex]
+        fileIndex += 1
+        guard reader.streamsRows(file) else { return .file(file) }
+        stream = reader.openDataset(file)
+      }
+    }
+    OrderedParallelMap(jobs: options.jobs, window: Self.workWindow(jobs: options.jobs)).run(
+      next: next, cost: { $0.cost }, transform: { process($0) },
+      consume: { outcome in
+        consume(outcome)
+        if outcome.endsFile {
+          filesDone += 1
+          progress?(filesDone, count)
+        }
+      })
     return (walk.skipped, count)
+  }
+
+  /// The work in flight across the threads, in files (a batch of dataset rows counts as
+  /// `WorkItem.batchCost` files): enough for threads to run ahead of a slow file, small enough
+  /// that the reorder buffer of a large dataset stays at a few megabytes.
+  static func workWindow(jobs: Int) -> Int { max(256, 64 * jobs) }
+
+  /// One unit of work for a thread.
+  enum WorkItem {
+    /// A file read whole.
+    case file(InputFile)
+    /// Consecutive rows of a dataset file.
+    case rows(DatasetBatch)
+
+    /// A batch of rows (up to ~1 MB) weighs as much as this many files in the work window.
+    static let batchCost = 32
+
+    /// The item's weight in the work window.
+    var cost: Int {
+      switch self {
+      case .file: 1
+      case .rows: Self.batchCost
+      }
+    }
   }
 
   struct ReadOutcome: Sendable {
     var postings: [Processed]
     var skipped: [SkippedInput]
+    /// Whether this outcome is its file's last (a file, or a dataset's last batch).
+    var endsFile = true
   }
 
-  /// Reads, extracts, tokenizes and classifies one file.
-  func process(_ file: InputFile) -> ReadOutcome {
-    let result = reader.read(file)
+  /// Reads, extracts, tokenizes and classifies one work item.
+  func process(_ item: WorkItem) -> ReadOutcome {
+    switch item {
+    case .file(let file): return analyze(reader.read(file), endsFile: true)
+    case .rows(let batch): return analyze(reader.read(batch), endsFile: batch.isLast)
+    }
+  }
+
+  /// Tokenizes and classifies what reading produced.
+  private func analyze(_ result: ReadResult, endsFile: Bool) -> ReadOutcome {
     let postings = result.postings.map { posting -> Processed in
       let analyzed = analyzer.analyze(posting)
       return Processed(
         record: PostingRecord(posting: posting, classification: analyzed.classification, duplicateOf: nil),
         analyzed: analyzed, facts: posting.facts)
     }
-    return ReadOutcome(postings: postings, skipped: result.skipped)
+    return ReadOutcome(postings: postings, skipped: result.skipped, endsFile: endsFile)
   }
 
   /// Classifies a posting given as text, as a `.txt` file with this content would be: the

@@ -24,7 +24,17 @@ struct DatasetReader {
   /// A dataset's rows as (1-based row number, column -> value).
   typealias Rows = [(row: Int, fields: [String: String])]
 
-  /// Reads every row of a dataset file's text.
+  /// The columns a dataset's postings are read from.
+  struct Columns {
+    var text: String
+    var title: String?
+    var company: String?
+    var location: String?
+    var date: String?
+  }
+
+  /// Reads every row of a dataset file's text, the file read and decoded whole (`.json`: a
+  /// JSON document is parsed whole, so it is limited like any file by `--max-file-size`).
   func read(_ text: String, format: InputFormat, id: String, path: String, warnings: [String]) -> ReadResult {
     let rows: Rows
     switch format {
@@ -47,51 +57,138 @@ struct DatasetReader {
     guard !rows.isEmpty else {
       return ReadResult(skipped: [SkippedInput(path: path, reason: .empty, detail: "no data rows")])
     }
-    let columns = Set(rows.prefix(50).flatMap { $0.fields.keys }).subtracting([Self.invalidMarker])
+    let found = Set(rows.prefix(50).flatMap { $0.fields.keys }).subtracting([Self.invalidMarker])
+    let columns: Columns
+    switch self.columns(in: found) {
+    case .success(let chosen): columns = chosen
+    case .failure(let failure):
+      return ReadResult(skipped: [SkippedInput(path: path, reason: .corrupt, detail: failure.message)])
+    }
+    var result = ReadResult()
+    for (row, fields) in rows {
+      let read = readRow(row, fields: fields, columns: columns, format: format, id: id, path: path, warnings: warnings)
+      result.postings += read.postings
+      result.skipped += read.skipped
+    }
+    return result
+  }
+
+  /// The description, title and other columns among those a dataset's first rows have: the
+  /// ones the user named, or the first of the common names.
+  ///
+  /// - Returns: The columns, or why the dataset cannot be read (for a corrupt skip).
+  func columns(in columns: Set<String>) -> Result<Columns, Failure> {
     let titleColumn = options.titleColumn ?? Self.find(Self.titleColumns, in: columns)
     let textColumn = options.textColumn ?? Self.find(Self.textColumns, in: columns)
     guard let textColumn, columns.contains(textColumn) else {
       let known = columns.sorted().prefix(12).joined(separator: ", ")
       let asked = options.textColumn.map { "no column '\($0)'" } ?? "no description column found"
-      return ReadResult(skipped: [SkippedInput(path: path, reason: .corrupt, detail: "\(asked) (columns: \(known)); use --text-column")])
+      return .failure(Failure(message: "\(asked) (columns: \(known)); use --text-column"))
     }
     if let titleColumn, !columns.contains(titleColumn) {
-      return ReadResult(skipped: [SkippedInput(path: path, reason: .corrupt, detail: "no column '\(titleColumn)' (--title-column)")])
+      return .failure(Failure(message: "no column '\(titleColumn)' (--title-column)"))
     }
-    let companyColumn = Self.find(Self.companyColumns, in: columns)
-    let locationColumn = Self.find(Self.locationColumns, in: columns)
-    let dateColumn = Self.find(Self.dateColumns, in: columns)
-    var result = ReadResult()
-    for (row, fields) in rows {
-      if let problem = fields[Self.invalidMarker] {
-        result.skipped.append(SkippedInput(path: path, row: row, reason: .badRow, detail: problem))
+    return .success(
+      Columns(
+        text: textColumn, title: titleColumn, company: Self.find(Self.companyColumns, in: columns),
+        location: Self.find(Self.locationColumns, in: columns), date: Self.find(Self.dateColumns, in: columns)))
+  }
+
+  /// Reads one row: a posting, or a bad-row skip.
+  func readRow(
+    _ row: Int, fields: [String: String], columns: Columns, format: InputFormat, id: String, path: String,
+    warnings: [String]
+  ) -> ReadResult {
+    if let problem = fields[Self.invalidMarker] {
+      return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .badRow, detail: problem)])
+    }
+    let description = fields[columns.text] ?? ""
+    let title = columns.title.flatMap { fields[$0] } ?? ""
+    guard !description.trimmingWhitespace().isEmpty else {
+      return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .badRow, detail: "empty '\(columns.text)'")])
+    }
+    let looksLikeHTML = description.has("</") || description.has("<br") || description.has("<p>")
+    let body = looksLikeHTML
+      ? "<html><head><title>\(Self.escape(title))</title></head><body>\(description)</body></html>"
+      : title + "\n" + description
+    var extracted = reader.extract(
+      body, format: looksLikeHTML ? .html : .text, id: "\(id)#\(row)", path: path, row: row, warnings: warnings)
+    for index in extracted.postings.indices {
+      extracted.postings[index].format = format
+      if !title.isEmpty { extracted.postings[index].title = TextRepair.decodeEntities(normalizeSpace(title)) }
+      if let column = columns.company, let company = fields[column], !company.isEmpty {
+        extracted.postings[index].company = company
+      }
+      if let column = columns.location, let location = fields[column], !location.isEmpty {
+        extracted.postings[index].location = location
+      }
+      if let column = columns.date, let date = fields[column], !date.isEmpty { extracted.postings[index].datePosted = date }
+    }
+    for index in extracted.skipped.indices { extracted.skipped[index].reason = .badRow }
+    return extracted
+  }
+
+  // MARK: - Streamed rows
+
+  /// A row's fields, decoded and repaired on their own (`--max-file-size` bounds a row, not
+  /// the file): CSV values under the header's names, or a JSON line's object flattened.
+  ///
+  /// - Returns: `nil` for a blank CSV record (which gets a row number but no row).
+  func fields(of bytes: ArraySlice<UInt8>, row: Int, layout: DatasetLayout, prepared: PreparedText? = nil)
+    -> (fields: [String: String], encoding: TextEncoding, warnings: [String], repairs: Int)?
+  {
+    if let prepared {
+      let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+      return (Self.jsonLine(text, row: row), prepared.encoding, prepared.warnings, prepared.repairs)
+    }
+    if layout.format == .csv {
+      let record = CSVRecord(bytes)
+      if record.isBlank { return nil }
+      let (values, encoding, warnings) = layout.decoding.decode(record)
+      // Every value is repaired and counted, also those without a column name.
+      let repaired = values.map { TextRepair.repairMojibake($0) }
+      var fields: [String: String] = [:]
+      for (index, name) in layout.header.enumerated() where index < values.count && !name.isEmpty {
+        fields[name] = repaired[index].text
+      }
+      return (fields, encoding, warnings, repaired.reduce(0) { $0 + $1.repairs })
+    }
+    let (decoded, encoding, warnings) = layout.decoding.decode(bytes)
+    let (text, repairs) = TextRepair.repairMojibake(decoded)
+    return (Self.jsonLine(text.trimmingCharacters(in: .whitespaces), row: row), encoding, warnings, repairs)
+  }
+
+  /// Reads a batch of a streamed dataset's rows.
+  func read(_ batch: DatasetBatch) -> ReadResult {
+    var result = ReadResult(skipped: batch.skipped)
+    guard let layout = batch.layout else { return result }
+    let columns = Columns(
+      text: layout.textColumn, title: layout.titleColumn, company: layout.companyColumn,
+      location: layout.locationColumn, date: layout.dateColumn)
+    for index in batch.rows.indices {
+      let row = batch.rows[index].number
+      if let size = batch.rows[index].droppedSize {
+        let detail = "row of \(size) bytes; the limit is \(layout.maxRowSize) (--max-file-size)"
+        result.skipped.append(SkippedInput(path: layout.path, row: row, reason: .badRow, detail: detail))
         continue
       }
-      let description = fields[textColumn] ?? ""
-      let title = titleColumn.flatMap { fields[$0] } ?? ""
-      guard !description.trimmingWhitespace().isEmpty else {
-        result.skipped.append(SkippedInput(path: path, row: row, reason: .badRow, detail: "empty '\(textColumn)'"))
-        continue
+      let bytes = batch.rowBytes(index)
+      guard let parsed = fields(of: bytes, row: row, layout: layout, prepared: batch.rows[index].prepared) else { continue }
+      let (fields, encoding, repairs) = (parsed.fields, parsed.encoding, parsed.repairs)
+      var warnings = parsed.warnings
+      if repairs > 0 {
+        warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)")
       }
-      let looksLikeHTML = description.has("</") || description.has("<br") || description.has("<p>")
-      let body = looksLikeHTML
-        ? "<html><head><title>\(Self.escape(title))</title></head><body>\(description)</body></html>"
-        : title + "\n" + description
-      var extracted = reader.extract(
-        body, format: looksLikeHTML ? .html : .text, id: "\(id)#\(row)", path: path, row: row, warnings: warnings)
-      for index in extracted.postings.indices {
-        extracted.postings[index].format = format
-        if !title.isEmpty { extracted.postings[index].title = TextRepair.decodeEntities(normalizeSpace(title)) }
-        if let companyColumn, let company = fields[companyColumn], !company.isEmpty { extracted.postings[index].company = company }
-        if let locationColumn, let location = fields[locationColumn], !location.isEmpty { extracted.postings[index].location = location }
-        if let dateColumn, let date = fields[dateColumn], !date.isEmpty { extracted.postings[index].datePosted = date }
+      var read = readRow(
+        row, fields: fields, columns: columns, format: layout.format, id: layout.id, path: layout.path,
+        warnings: warnings)
+      for posting in read.postings.indices {
+        read.postings[posting].facts.encoding = encoding.rawValue
+        read.postings[posting].facts.mojibakeRepairs = repairs
+        read.postings[posting].replaceControlCharacters()
       }
-      result.postings += extracted.postings
-      result.skipped += extracted.skipped.map { skip in
-        var skip = skip
-        skip.reason = .badRow
-        return skip
-      }
+      result.postings += read.postings
+      result.skipped += read.skipped
     }
     return result
   }
@@ -125,14 +222,16 @@ struct DatasetReader {
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else { continue }
       row += 1
-      let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))
-      guard let fields = object as? [String: Any] else {
-        rows.append((row, [invalidMarker: "line \(row) is not a JSON object"]))
-        continue
-      }
-      rows.append((row, flatten(fields)))
+      rows.append((row, jsonLine(String(trimmed), row: row)))
     }
     return rows
+  }
+
+  /// The fields of one JSON line (trimmed): its object flattened, or an invalid-row marker.
+  static func jsonLine(_ trimmed: String, row: Int) -> [String: String] {
+    let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))
+    guard let fields = object as? [String: Any] else { return [invalidMarker: "line \(row) is not a JSON object"] }
+    return flatten(fields)
   }
 
   /// An array of objects, or an object holding one under a common key ("jobs", "data",

@@ -155,7 +155,7 @@ struct CommonOptions: ParsableArguments {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Skip files larger than this many bytes (dataset files: 50 times as much).", valueName: "bytes"))
+    help: ArgumentHelp("Skip files larger than this many bytes (.csv/.jsonl datasets: rows larger than this).", valueName: "bytes"))
   var maxFileSize: Int = IngestOptions().maxFileSize
 
   @Option(name: .long, help: ArgumentHelp("Dataset column holding the title (default: title, job_title, position, ...).", valueName: "name"))
