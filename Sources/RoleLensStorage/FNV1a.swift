@@ -1,36 +1,36 @@
 /// FNV-1a, 64 bits: the one cheap, stable byte hash of the package (lexicon hashes, duplicate
 /// fingerprints, shingle hashes, tag names). Stable across runs and platforms, unlike `Hasher`.
 /// Its members are inlinable, so a loop in another module hashes without a call per byte.
-package struct FNV1a: Sendable {
+public struct FNV1a: Sendable {
   /// The FNV-1a 64-bit offset basis.
-  @inlinable package static var offsetBasis: UInt64 { 0xcbf2_9ce4_8422_2325 }
+  @inlinable public static var offsetBasis: UInt64 { 0xcbf2_9ce4_8422_2325 }
   /// The FNV-1a 64-bit prime.
-  @inlinable package static var prime: UInt64 { 0x100_0000_01b3 }
+  @inlinable public static var prime: UInt64 { 0x100_0000_01b3 }
 
   /// The hash of the bytes combined so far.
-  package var value: UInt64
+  public var value: UInt64
 
   /// A hash of no bytes yet (the offset basis), or continuing from `value`.
   @inlinable
-  package init(value: UInt64 = FNV1a.offsetBasis) {
+  public init(value: UInt64 = FNV1a.offsetBasis) {
     self.value = value
   }
 
   /// Combines one byte.
   @inlinable @inline(__always)
-  package mutating func combine(_ byte: UInt8) {
+  public mutating func combine(_ byte: UInt8) {
     value = (value ^ UInt64(byte)) &* Self.prime
   }
 
   /// Combines every byte of `bytes`, in order.
   @inlinable @inline(__always)
-  package mutating func combine(_ bytes: some Sequence<UInt8>) {
+  public mutating func combine(_ bytes: some Sequence<UInt8>) {
     for byte in bytes { combine(byte) }
   }
 
   /// The FNV-1a hash of `bytes`.
   @inlinable
-  package static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+  public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
     var hasher = FNV1a()
     hasher.combine(bytes)
     return hasher.value

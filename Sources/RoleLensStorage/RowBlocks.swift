@@ -2,19 +2,28 @@
 /// allocated once at its full size: the table grows by whole blocks and never copies what it
 /// holds (an array that doubles holds its old and its new copy at once, which near the end of a
 /// large run would be the run's largest allocation).
-package struct RowBlocks<Element>: Sendable where Element: Sendable {
-  package let width: Int
-  package static var rowsPerBlock: Int { 1024 }
-  private var blocks: [[Element]] = []
+///
+/// Its members are inlinable: the near-duplicate index reads rows in its innermost loop, from
+/// another module, where an unspecialised generic call per element would cost more than the
+/// comparison itself.
+public struct RowBlocks<Element>: Sendable where Element: Sendable {
+  /// Elements per row.
+  public let width: Int
+  /// Rows per block.
+  @inlinable public static var rowsPerBlock: Int { 1024 }
+  @usableFromInline var blocks: [[Element]] = []
   /// Rows appended.
-  package private(set) var count = 0
+  public var count = 0
 
-  package init(width: Int) {
+  /// An empty table of rows of `width` elements.
+  @inlinable
+  public init(width: Int) {
     self.width = width
   }
 
   /// Appends a row of exactly `width` elements.
-  package mutating func append(_ row: [Element]) {
+  @inlinable
+  public mutating func append(_ row: [Element]) {
     precondition(row.count == width, "a row must have the table's width")
     if count % Self.rowsPerBlock == 0 {
       var block: [Element] = []
@@ -25,12 +34,15 @@ package struct RowBlocks<Element>: Sendable where Element: Sendable {
     count += 1
   }
 
-  package subscript(row: Int, column: Int) -> Element {
+  /// The element at `column` of row `row`.
+  @inlinable
+  public subscript(row: Int, column: Int) -> Element {
     blocks[row / Self.rowsPerBlock][(row % Self.rowsPerBlock) * width + column]
   }
 
   /// Calls `body` with row `row`'s elements, indexed from 0.
-  package func withRow<Result>(_ row: Int, _ body: (UnsafeBufferPointer<Element>) -> Result) -> Result {
+  @inlinable
+  public func withRow<Result>(_ row: Int, _ body: (UnsafeBufferPointer<Element>) -> Result) -> Result {
     let start = (row % Self.rowsPerBlock) * width
     return blocks[row / Self.rowsPerBlock].withUnsafeBufferPointer { block in
       body(UnsafeBufferPointer(rebasing: block[start..<(start + width)]))

@@ -155,6 +155,12 @@ public struct NearDuplicateIndex: Sendable {
   private var size = 0
   /// Per posting: the earliest posting it duplicates (itself when new).
   private var originals: [Int32] = []
+  /// Per posting: the index of the latest posting that compared it and found it dissimilar
+  /// (each pair is compared once, however many bands the two share).
+  private var checked: [Int32] = []
+  /// The fewest equal positions whose share, `Double(equal) / Double(size)`, reaches
+  /// `threshold`.
+  private var equalNeeded = 0
 
   /// - Parameters:
   ///   - threshold: Similarity that makes a duplicate (default 0.8).
@@ -177,6 +183,7 @@ public struct NearDuplicateIndex: Sendable {
     if originals.isEmpty {
       size = signature.count
       signatures = RowBlocks(width: size)
+      equalNeeded = (0...size).first { Double($0) / Double(max(size, 1)) >= threshold } ?? size + 1
     }
     precondition(signature.count == size, "signatures must have the same size")
     let index = originals.count
@@ -203,8 +210,14 @@ public struct NearDuplicateIndex: Sendable {
       var candidate = head
       while candidate >= 0 {
         let original = originals[Int(candidate)]
-        if best.map({ original < $0 }) ?? true, similarity(truncated, Int(candidate)) >= threshold {
-          best = original
+        // A candidate met again in a later band was found dissimilar already (a similar one
+        // lowered `best` to its original or below, so it is not compared again either).
+        if best.map({ original < $0 }) ?? true, checked[Int(candidate)] != Int32(index) {
+          if isSimilar(truncated, Int(candidate)) {
+            best = original
+          } else {
+            checked[Int(candidate)] = Int32(index)
+          }
         }
         let passed = best.map { original >= $0 } ?? false
         candidate = passed ? previousSmaller[Int(candidate), band] : previous[Int(candidate), band]
@@ -213,6 +226,7 @@ public struct NearDuplicateIndex: Sendable {
     let original = best ?? Int32(index)
     signatures.append(truncated)
     originals.append(original)
+    checked.append(-1)
     // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
     // original through it.
     var smallerRow: [Int32] = []
@@ -229,13 +243,20 @@ public struct NearDuplicateIndex: Sendable {
     return best.map(Int.init)
   }
 
-  /// The share of positions where `signature` agrees with posting `index`'s.
-  private func similarity(_ signature: [UInt32], _ index: Int) -> Double {
-    guard size > 0 else { return 0 }
-    var equal = 0
-    signatures.withRow(index) { row in
-      for position in 0..<size where row[position] == signature[position] { equal += 1 }
+  /// Whether `signature` agrees with posting `index`'s in enough positions: the share of equal
+  /// positions is at least `threshold` (compared as a count, `equalNeeded`, with the same result).
+  @inline(__always)
+  private func isSimilar(_ signature: [UInt32], _ index: Int) -> Bool {
+    guard size > 0 else { return 0 >= threshold }
+    let needed = equalNeeded
+    return signatures.withRow(index) { row in
+      signature.withUnsafeBufferPointer { signature in
+        var equal = 0
+        // Branch-free counting, which the compiler vectorises.
+        for position in 0..<size { equal &+= row[position] == signature[position] ? 1 : 0 }
+        return equal >= needed
+      }
     }
-    return Double(equal) / Double(size)
   }
+
 }
