@@ -376,11 +376,25 @@ private struct BlockWalker {
   }
 
   /// A direct-mapped cache of tags by name, keyed by the name's bytes packed into two words:
-  /// elements are classified without making a String or hashing one per element.
-  private var tagCache = [(key: (UInt64, UInt64), tag: Tag)?](repeating: nil, count: 128)
+  /// elements are classified without making a String or hashing one per element. Each slot
+  /// holds its key and an index into `tags` (-1: empty); the Tags live apart so that a lookup
+  /// copies no String.
+  private var tagKeys = [(UInt64, UInt64)](repeating: (0, 0), count: 128)
+  private var tagSlots = [Int](repeating: -1, count: 128)
+  /// The tags of the cache; index 0 holds the last tag that could not be cached (no name, or
+  /// one of 16 bytes or more).
+  private var tags = [Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false)]
 
   private mutating func tag(_ node: xmlNodePtr) -> Tag {
-    guard let name = node.pointee.name else { return Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false) }
+    tags[tagIndex(node)]
+  }
+
+  /// The index in `tags` of `node`'s tag, classified on first sight of its name.
+  private mutating func tagIndex(_ node: xmlNodePtr) -> Int {
+    guard let name = node.pointee.name else {
+      tags[0] = Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false)
+      return 0
+    }
     // Names of up to 15 bytes pack exactly (with their length); longer ones are not cached.
     var low: UInt64 = 0
     var high: UInt64 = 0
@@ -395,14 +409,24 @@ private struct BlockWalker {
     let cacheable = length < 16
     let key = (low, high | UInt64(length) << 56)
     let slot = Int(truncatingIfNeeded: (low &* 0x9E37_79B9_7F4A_7C15 ^ high) >> 57)
-    if cacheable, let cached = tagCache[slot], cached.key == key { return cached.tag }
+    if cacheable, tagSlots[slot] >= 0, tagKeys[slot] == key { return tagSlots[slot] }
     let text = node.tagName
     let tag = Tag(
       name: text,
       isFurniture: HTMLExtractor.furnitureElements.contains(text) || HTMLExtractor.fallbackElements.contains(text),
       isDroppedElement: HTMLExtractor.droppedElements.contains(text), isBlock: HTMLExtractor.blockElements.contains(text))
-    if cacheable { tagCache[slot] = (key, tag) }
-    return tag
+    guard cacheable else {
+      tags[0] = tag
+      return 0
+    }
+    if tagSlots[slot] >= 0 {
+      tags[tagSlots[slot]] = tag
+    } else {
+      tagSlots[slot] = tags.count
+      tags.append(tag)
+    }
+    tagKeys[slot] = key
+    return tagSlots[slot]
   }
 
   /// Attribute bytes being looked at, reused between elements.
@@ -451,7 +475,7 @@ private struct BlockWalker {
     while let node = stack.popLast() {
       if let sibling = node.pointee.next, node != root || siblings { stack.append(sibling) }
       guard node.isElement else { continue }
-      switch tag(node).head {
+      switch tags[tagIndex(node)].head {
       case .title:
         if documentTitle == nil { documentTitle = normalizeSpace(node.allText) }
         continue
