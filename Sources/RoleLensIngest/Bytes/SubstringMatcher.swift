@@ -28,18 +28,23 @@ struct SubstringMatcher: Sendable {
   /// The mask of the patterns occurring in `text`.
   func matches(_ text: String) -> UInt64 {
     var text = text
-    return text.withUTF8 { hay in
-      var found: UInt64 = 0
-      for start in hay.indices {
-        for index in byFirstByte[Int(hay[start])] where found & (1 << UInt64(index)) == 0 {
-          let pattern = bytes[index]
-          guard start + pattern.count <= hay.count else { continue }
-          var offset = 1
-          while offset < pattern.count && hay[start + offset] == pattern[offset] { offset += 1 }
-          if offset == pattern.count { found |= 1 << UInt64(index) }
-        }
+    return text.withUTF8 { matches(utf8: $0) }
+  }
+
+  /// The mask of the patterns occurring in the UTF-8 bytes `hay`.
+  ///
+  /// - Complexity: O(n) times the patterns sharing a first byte.
+  func matches(utf8 hay: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var found: UInt64 = 0
+    for start in hay.indices {
+      for index in byFirstByte[Int(hay[start])] where found & (1 << UInt64(index)) == 0 {
+        let pattern = bytes[index]
+        guard start + pattern.count <= hay.count else { continue }
+        var offset = 1
+        while offset < pattern.count && hay[start + offset] == pattern[offset] { offset += 1 }
+        if offset == pattern.count { found |= 1 << UInt64(index) }
       }
-      return found
     }
+    return found
   }
 }

@@ -26,6 +26,15 @@ struct TextBlock: Hashable, Sendable {
     length = text.unicodeScalars.count
   }
 
+  /// A block whose length in Unicode scalars is counted already.
+  init(kind: Kind, text: String, linkCharacters: Int, boldCharacters: Int, length: Int) {
+    self.kind = kind
+    self.text = text
+    self.linkCharacters = linkCharacters
+    self.boldCharacters = boldCharacters
+    self.length = length
+  }
+
   var linkDensity: Double { text.isEmpty ? 0 : Double(linkCharacters) / Double(length) }
   var isHeading: Bool { if case .heading = kind { return true } else { return false } }
 }
@@ -156,6 +165,82 @@ enum HTMLExtractor {
     return ((className ?? "") + " " + (id ?? "")).lowercased()
   }
 
+  /// The marker mask (see `markers`) of an element's lowercased class and id, and whether it
+  /// has either; `scratch` is reused between elements.
+  ///
+  /// ASCII names are lowercased and matched as bytes; others go through `classAndID`'s String
+  /// lowercasing, which maps some non-ASCII letters to ASCII ones.
+  static func markerMask(_ attributes: ElementAttributes, scratch: inout [UInt8]) -> (found: UInt64, hasNames: Bool) {
+    guard attributes.className != nil || attributes.id != nil else { return (0, false) }
+    scratch.removeAll(keepingCapacity: true)
+    if let className = attributes.className { ElementAttributes.appendValue(of: className, to: &scratch) }
+    scratch.append(0x20)
+    if let id = attributes.id { ElementAttributes.appendValue(of: id, to: &scratch) }
+    let found = scratch.withUnsafeMutableBufferPointer { bytes -> UInt64? in
+      var high: UInt8 = 0
+      for index in bytes.indices {
+        let byte = bytes[index]
+        high |= byte
+        bytes[index] = ElementAttributes.lower(byte)
+      }
+      return high < 0x80 ? markers.matches(utf8: UnsafeBufferPointer(bytes)) : nil
+    }
+    if let found { return (found, true) }
+    let className = attributes.className.map(ElementAttributes.value(of:))
+    let id = attributes.id.map(ElementAttributes.value(of:))
+    return (markers.matches(((className ?? "") + " " + (id ?? "")).lowercased()), true)
+  }
+
+  /// `isBoilerplate` from attributes read once and the element's marker mask.
+  static func isBoilerplate(_ attributes: ElementAttributes, found: UInt64, hasNames: Bool, scratch: inout [UInt8]) -> Bool {
+    if attributes.hidden != nil { return true }
+    if let ariaHidden = attributes.ariaHidden, ElementAttributes.value(of: ariaHidden).lowercased() == "true" { return true }
+    if let style = attributes.style, isHiddenStyle(style, scratch: &scratch) { return true }
+    if let role = attributes.role, boilerplateRoles.contains(ElementAttributes.value(of: role).lowercased()) { return true }
+    guard hasNames else { return false }
+    if found & strongBoilerplateMask != 0 { return true }
+    guard found & boilerplateMask != 0 else { return false }
+    return found & contentMask == 0
+  }
+
+  /// Whether a style attribute hides its element (`display:none`, `visibility:hidden`, in any
+  /// case and spacing).
+  static func isHiddenStyle(_ style: xmlAttrPtr, scratch: inout [UInt8]) -> Bool {
+    scratch.removeAll(keepingCapacity: true)
+    ElementAttributes.appendValue(of: style, to: &scratch)
+    let ascii = scratch.withUnsafeMutableBufferPointer { bytes -> Bool? in
+      var high: UInt8 = 0
+      var kept = 0
+      for index in bytes.indices {
+        let byte = bytes[index]
+        high |= byte
+        if byte != 0x20 {
+          bytes[kept] = ElementAttributes.lower(byte)
+          kept += 1
+        }
+      }
+      guard high < 0x80 else { return nil }
+      let text = UnsafeBufferPointer(rebasing: bytes[..<kept])
+      return contains(text, "display:none") || contains(text, "visibility:hidden")
+    }
+    if let ascii { return ascii }
+    let text = ElementAttributes.value(of: style).lowercased().filter { $0 != " " }
+    return text.has("display:none") || text.has("visibility:hidden")
+  }
+
+  /// Whether `bytes` contain `needle`.
+  static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+    let count = needle.utf8CodeUnitCount
+    guard bytes.count >= count else { return false }
+    let target = needle.utf8Start
+    for start in 0...(bytes.count - count) where bytes[start] == target[0] {
+      var offset = 1
+      while offset < count && bytes[start + offset] == target[offset] { offset += 1 }
+      if offset == count { return true }
+    }
+    return false
+  }
+
   /// Below this many characters of main text, extraction is retried keeping furniture.
   static let minimumMainText = 200
 
@@ -248,14 +333,68 @@ private struct BlockWalker {
     var isFurniture: Bool
     var isDroppedElement: Bool
     var isBlock: Bool
+    /// What `readHead` does with the element.
+    var head: HeadRole = .descend
+    /// The block kind the element gives its text, if any.
+    var kind: TextBlock.Kind?
+    var isLink = false
+    var isBold = false
+    /// Readability's starting score by tag name (see `bonus`).
+    var bonus = 0.0
+
+    init(name: String, isFurniture: Bool, isDroppedElement: Bool, isBlock: Bool) {
+      self.name = name
+      self.isFurniture = isFurniture
+      self.isDroppedElement = isDroppedElement
+      self.isBlock = isBlock
+      switch name {
+      case "title": head = .title
+      case "meta": head = .meta
+      case "script": head = .script
+      case "h1": head = .heading
+      case "header": head = .header
+      case "style", "nav", "svg", "noscript", "template": head = .skip
+      default: head = .descend
+      }
+      switch name {
+      case "h1", "h2", "h3", "h4", "h5", "h6": kind = .heading(level: Int(name.dropFirst()) ?? 2)
+      case "li", "dd", "dt": kind = .listItem
+      // A paragraph inside a list item (often an unclosed <li>) is a paragraph, which may be a
+      // bold heading line.
+      case "p": kind = .paragraph
+      default: kind = nil
+      }
+      isLink = name == "a"
+      isBold = name == "b" || name == "strong"
+      bonus = BlockWalker.bonus(name: name)
+    }
+  }
+
+  /// What `readHead` does with an element, by its name.
+  private enum HeadRole {
+    case title, meta, script, heading, header, skip, descend
   }
 
   /// A direct-mapped cache of tags by name, keyed by the name's bytes packed into two words:
-  /// elements are classified without making a String or hashing one per element.
-  private var tagCache = [(key: (UInt64, UInt64), tag: Tag)?](repeating: nil, count: 128)
+  /// elements are classified without making a String or hashing one per element. Each slot
+  /// holds its key and an index into `tags` (-1: empty); the Tags live apart so that a lookup
+  /// copies no String.
+  private var tagKeys = [(UInt64, UInt64)](repeating: (0, 0), count: 128)
+  private var tagSlots = [Int](repeating: -1, count: 128)
+  /// The tags of the cache; index 0 holds the last tag that could not be cached (no name, or
+  /// one of 16 bytes or more).
+  private var tags = [Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false)]
 
   private mutating func tag(_ node: xmlNodePtr) -> Tag {
-    guard let name = node.pointee.name else { return Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false) }
+    tags[tagIndex(node)]
+  }
+
+  /// The index in `tags` of `node`'s tag, classified on first sight of its name.
+  private mutating func tagIndex(_ node: xmlNodePtr) -> Int {
+    guard let name = node.pointee.name else {
+      tags[0] = Tag(name: "", isFurniture: false, isDroppedElement: false, isBlock: false)
+      return 0
+    }
     // Names of up to 15 bytes pack exactly (with their length); longer ones are not cached.
     var low: UInt64 = 0
     var high: UInt64 = 0
@@ -270,15 +409,28 @@ private struct BlockWalker {
     let cacheable = length < 16
     let key = (low, high | UInt64(length) << 56)
     let slot = Int(truncatingIfNeeded: (low &* 0x9E37_79B9_7F4A_7C15 ^ high) >> 57)
-    if cacheable, let cached = tagCache[slot], cached.key == key { return cached.tag }
+    if cacheable, tagSlots[slot] >= 0, tagKeys[slot] == key { return tagSlots[slot] }
     let text = node.tagName
     let tag = Tag(
       name: text,
       isFurniture: HTMLExtractor.furnitureElements.contains(text) || HTMLExtractor.fallbackElements.contains(text),
       isDroppedElement: HTMLExtractor.droppedElements.contains(text), isBlock: HTMLExtractor.blockElements.contains(text))
-    if cacheable { tagCache[slot] = (key, tag) }
-    return tag
+    guard cacheable else {
+      tags[0] = tag
+      return 0
+    }
+    if tagSlots[slot] >= 0 {
+      tags[tagSlots[slot]] = tag
+    } else {
+      tagSlots[slot] = tags.count
+      tags.append(tag)
+    }
+    tagKeys[slot] = key
+    return tagSlots[slot]
   }
+
+  /// Attribute bytes being looked at, reused between elements.
+  private var scratch: [UInt8] = []
 
   private var stack: [Frame] = []
   /// The block kinds of the open elements that have one (headings, list items), innermost
@@ -323,28 +475,28 @@ private struct BlockWalker {
     while let node = stack.popLast() {
       if let sibling = node.pointee.next, node != root || siblings { stack.append(sibling) }
       guard node.isElement else { continue }
-      switch tag(node).name {
-      case "title":
+      switch tags[tagIndex(node)].head {
+      case .title:
         if documentTitle == nil { documentTitle = normalizeSpace(node.allText) }
         continue
-      case "meta":
+      case .meta:
         let property = (node.attribute("property") ?? node.attribute("name") ?? "").lowercased()
         if property == "og:title", openGraphTitle == nil, let content = node.attribute("content") {
           openGraphTitle = normalizeSpace(content)
         }
         continue
-      case "script":
+      case .script:
         if node.attribute("type")?.lowercased().trimmingWhitespace() == "application/ld+json" {
           jsonLD.append(node.allText)
         }
         continue
-      case "h1":
+      case .heading:
         if firstHeading == nil {
           let text = normalizeSpace(node.allText)
           if !text.isEmpty { firstHeading = text }
         }
         continue
-      case "header":
+      case .header:
         // A logo in the site header is often an h1; the posting's own h1 comes later. Read the
         // header's h1 only if the page has no other.
         if headerHeading == nil, let child = node.pointee.children {
@@ -354,9 +506,9 @@ private struct BlockWalker {
           jsonLD += inner.jsonLD
         }
         continue
-      case "style", "nav", "svg", "noscript", "template":
+      case .skip:
         continue
-      default:
+      case .descend:
         break
       }
       if let child = node.pointee.children { stack.append(child) }
@@ -383,29 +535,23 @@ private struct BlockWalker {
     guard node.isElement else { return false }
     let tag = tag(node)
     let name = tag.name
-    let names = HTMLExtractor.classAndID(node)
-    let isFurniture = tag.isFurniture || HTMLExtractor.isBoilerplate(node, names: names)
+    let attributes = ElementAttributes(node)
+    let (found, hasNames) = HTMLExtractor.markerMask(attributes, scratch: &scratch)
+    let isFurniture = tag.isFurniture
+      || HTMLExtractor.isBoilerplate(attributes, found: found, hasNames: hasNames, scratch: &scratch)
     let isDropped = tag.isDroppedElement || (isFurniture && !keepFurniture)
     let isBlock = tag.isBlock
     if isDropped || isBlock { flush() }
-    var kind: TextBlock.Kind?
-    switch name {
-    case "h1", "h2", "h3", "h4", "h5", "h6": kind = .heading(level: Int(name.dropFirst()) ?? 2)
-    case "li", "dd", "dt": kind = .listItem
-    // A paragraph inside a list item (often an unclosed <li>) is a paragraph, which may be a
-    // bold heading line.
-    case "p": kind = .paragraph
-    default: kind = nil
-    }
-    let isLink = name == "a" && !isDropped
-    let isBold = (name == "b" || name == "strong") && !isDropped
+    let kind = tag.kind
+    let isLink = tag.isLink && !isDropped
+    let isBold = tag.isBold && !isDropped
     if isLink { linkDepth += 1 }
     if isBold { boldDepth += 1 }
     stack.append(
       Frame(
         node: node, id: nextID, name: name, firstBlock: blocks.count, isLink: isLink, isBold: isBold,
         isBlock: isBlock && !isDropped, isDropped: isDropped, blockKind: kind,
-        bonus: isBlock ? Self.bonus(node, name: name, names: names) : 0, isWrapper: !isDropped && Self.isWrapper(node),
+        bonus: isBlock ? Self.bonus(tag.bonus, attributes, found: found) : 0, isWrapper: !isDropped && Self.isWrapper(node),
         isFurniture: isFurniture))
     nextID += 1
     if let kind { kindStack.append(kind) }
@@ -450,15 +596,17 @@ private struct BlockWalker {
     let text = buffer.withUnsafeBufferPointer { normalizeSpace(utf8: $0) }
     guard !text.isEmpty else { return }
     if let owner = stack.last, owner.isFurniture { return }
-    var block = TextBlock(kind: bufferKind, text: text, linkCharacters: bufferLinkCharacters, boldCharacters: bufferBoldCharacters)
-    let length = block.length
+    let (length, commas) = Self.scalarsAndCommas(text)
+    var block = TextBlock(
+      kind: bufferKind, text: text, linkCharacters: bufferLinkCharacters, boldCharacters: bufferBoldCharacters,
+      length: length)
     block.linkCharacters = min(block.linkCharacters, length)
     block.boldCharacters = min(block.boldCharacters, length)
     blocks.append(block)
     guard let owner = stack.indices.last else { return }
     stack[owner].characters += length
     stack[owner].linkCharacters += block.linkCharacters
-    let value = Self.value(of: block)
+    let value = Self.value(of: block, commas: commas)
     guard value > 0 else { return }
     var level = owner - 1
     for share in [1.0, 0.5] {
@@ -493,17 +641,53 @@ private struct BlockWalker {
   /// A paragraph's score: 1, plus one per comma, plus one per 100 characters (at most 3).
   /// Short fragments ("Apply now", "Share") and headings score nothing; list items count from
   /// 10 characters, since responsibilities are often terse bullets.
-  static func value(of block: TextBlock) -> Double {
+  static func value(of block: TextBlock, commas: Int) -> Double {
     if block.isHeading { return 0 }
     let length = block.length
     if length < (block.kind == .listItem ? 10 : 25) { return 0 }
-    var commas = 0
-    for scalar in block.text.unicodeScalars where scalar == "," || scalar == "，" || scalar == "、" { commas += 1 }
     return 1 + Double(commas) + min(Double(length / 100), 3)
   }
 
+  /// The Unicode scalars of `text` and its commas (`,`, `，`, `、`), counted on its UTF-8 in one
+  /// pass: scalars are the bytes that are not continuation bytes (a String's UTF-8 is valid).
+  static func scalarsAndCommas(_ text: String) -> (scalars: Int, commas: Int) {
+    var text = text
+    return text.withUTF8 { bytes in
+      var scalars = 0
+      var commas = 0
+      var index = 0
+      let count = bytes.count
+      while index < count {
+        let byte = bytes[index]
+        if byte & 0xC0 != 0x80 { scalars &+= 1 }
+        if byte == 0x2C {
+          commas &+= 1
+        } else if byte == 0xEF, index + 2 < count, bytes[index + 1] == 0xBC, bytes[index + 2] == 0x8C {
+          commas &+= 1
+        } else if byte == 0xE3, index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x81 {
+          commas &+= 1
+        }
+        index &+= 1
+      }
+      return (scalars, commas)
+    }
+  }
+
   /// Readability's starting score for an element: by tag, and by class, id and microdata.
-  static func bonus(_ node: xmlNodePtr, name: String, names: String) -> Double {
+  static func bonus(_ tagBonus: Double, _ attributes: ElementAttributes, found: UInt64) -> Double {
+    var bonus = tagBonus
+    if found & HTMLExtractor.contentMask != 0 { bonus += 25 }
+    if found & HTMLExtractor.boilerplateMask != 0 { bonus -= 25 }
+    if let itemprop = attributes.itemprop.map(ElementAttributes.value(of:))?.lowercased(),
+      itemprop == "articlebody" || itemprop == "description"
+    {
+      bonus += 50
+    }
+    return bonus
+  }
+
+  /// The part of `bonus` that depends on the tag name only.
+  static func bonus(name: String) -> Double {
     var bonus: Double
     switch name {
     case "div", "article", "main", "section": bonus = 5
@@ -513,12 +697,6 @@ private struct BlockWalker {
     default: bonus = 0
     }
     if name == "article" || name == "main" { bonus += 10 }
-    let found = names.isEmpty ? 0 : HTMLExtractor.markers.matches(names)
-    if found & HTMLExtractor.contentMask != 0 { bonus += 25 }
-    if found & HTMLExtractor.boilerplateMask != 0 { bonus -= 25 }
-    if let itemprop = node.attribute("itemprop")?.lowercased(), itemprop == "articlebody" || itemprop == "description" {
-      bonus += 50
-    }
     return bonus
   }
 

@@ -43,64 +43,132 @@ extension MarkupPrepass {
     private struct Entry {
       var hash: UInt64
       var known: UInt8
+      /// The index of the nearest entry below with the same name, or -1.
+      var previousSameName: Int32
     }
 
     private var entries: [Entry] = []
     /// For each entry and each end-priority level (see `levels`), the index of the topmost entry
     /// at or below it whose priority is above that level, or -1.
     private var higher: [Int32] = []
-    /// The indexes of open entries, per name hash, nearest last.
-    private var positions: [UInt64: [Int32]] = [:]
+    /// The topmost open entry of each name (-1 when none is open), with the entries below chained
+    /// through `Entry.previousSameName`.
+    private var nearest = NameTable()
 
     var depth: Int { entries.count }
 
     /// Whether the start tag named `hash` would be dropped: it opens an element (not void, not
     /// self-closed) and, after the elements it auto-closes, the stack is full.
     func dropsStart(_ hash: UInt64, selfClosed: Bool) -> Bool {
-      let known = Self.known[hash] ?? 0
+      dropsStart(known: Self.known(hash), selfClosed: selfClosed)
+    }
+
+    /// `dropsStart` for a name whose `known` number is looked up already.
+    func dropsStart(known: UInt8, selfClosed: Bool) -> Bool {
       guard !selfClosed, !Self.isVoid(known), !Self.isDocumentLevel(known) else { return false }
       guard entries.count >= MarkupPrepass.maximumDepth else { return false }
       var depth = entries.count
       while depth > 0, Self.autoCloses(new: known, old: entries[depth - 1].known) { depth -= 1 }
-      let limit = MarkupPrepass.maximumDepth + (Self.content.contains(known) ? MarkupPrepass.contentDepthAllowance : 0)
+      let limit = MarkupPrepass.maximumDepth + (Self.isContent(known) ? MarkupPrepass.contentDepthAllowance : 0)
       return depth >= limit
     }
 
     /// Applies a kept start tag named `hash`.
     mutating func start(_ hash: UInt64, selfClosed: Bool) {
-      let known = Self.known[hash] ?? 0
-      while let top = entries.last, Self.autoCloses(new: known, old: top.known) { pop() }
+      start(hash, known: Self.known(hash), selfClosed: selfClosed)
+    }
+
+    /// `start` for a name whose `known` number is looked up already.
+    mutating func start(_ hash: UInt64, known: UInt8, selfClosed: Bool) {
+      if known != 0 {
+        while let top = entries.last, Self.autoCloses(new: known, old: top.known) { pop() }
+      }
       guard !selfClosed, !Self.isVoid(known), !Self.isDocumentLevel(known) else { return }
-      push(Entry(hash: hash, known: known))
+      push(hash, known: known)
     }
 
     /// Applies the end tag named `hash`; returns whether libxml2 would act on it (else the
     /// pre-pass may drop it).
     mutating func end(_ hash: UInt64) -> Bool {
-      let known = Self.known[hash] ?? 0
+      end(hash, known: Self.known(hash))
+    }
+
+    /// `end` for a name whose `known` number is looked up already.
+    mutating func end(_ hash: UInt64, known: UInt8) -> Bool {
       if Self.isDocumentLevel(known) { return true }
-      guard let nearest = positions[hash]?.last else { return false }
-      let level = Self.level(Self.priority(known))
-      if let level, let top = entries.indices.last, higher[top * Self.levels.count + level] > nearest { return false }
+      let nearest = nearest[hash]
+      guard nearest >= 0 else { return false }
+      let level = Self.level(known)
+      if level >= 0, let top = entries.indices.last, higher[top &* Self.levelCount &+ level] > nearest { return false }
       while entries.count > Int(nearest) { pop() }
       return true
     }
 
-    private mutating func push(_ entry: Entry) {
+    private mutating func push(_ hash: UInt64, known: UInt8) {
       let index = entries.count
-      let priority = Self.priority(entry.known)
-      for (level, threshold) in Self.levels.enumerated() {
-        let below = index > 0 ? higher[(index - 1) * Self.levels.count + level] : -1
-        higher.append(priority > threshold ? Int32(index) : below)
+      let priority = Self.priority(known)
+      let below = (index &- 1) &* Self.levelCount
+      for level in 0..<Self.levelCount {
+        let threshold = Self.levels[level]
+        higher.append(priority > threshold ? Int32(index) : (index > 0 ? higher[below &+ level] : -1))
       }
-      entries.append(entry)
-      positions[entry.hash, default: []].append(Int32(index))
+      let previous = nearest.replace(hash, with: Int32(index))
+      entries.append(Entry(hash: hash, known: known, previousSameName: previous))
     }
 
     private mutating func pop() {
       guard let entry = entries.popLast() else { return }
-      higher.removeLast(Self.levels.count)
-      positions[entry.hash]?.removeLast()
+      higher.removeLast(Self.levelCount)
+      _ = nearest.replace(entry.hash, with: entry.previousSameName)
+    }
+
+    /// An open-addressing table from name hash to an entry index (-1: none), which only grows:
+    /// a name once seen keeps its slot, as the element stack reuses names constantly.
+    private struct NameTable {
+      private var keys = [UInt64](repeating: 0, count: 256)
+      private var values = [Int32](repeating: -2, count: 256)
+      private var used = 0
+
+      /// The value for `hash`, -1 when it has none.
+      subscript(hash: UInt64) -> Int32 {
+        let mask = keys.count &- 1
+        var slot = Int(truncatingIfNeeded: hash >> 32 ^ hash) & mask
+        while true {
+          let value = values[slot]
+          if value == -2 { return -1 }
+          if keys[slot] == hash { return value }
+          slot = (slot &+ 1) & mask
+        }
+      }
+
+      /// Sets the value for `hash`; returns the previous one (-1 when none).
+      mutating func replace(_ hash: UInt64, with value: Int32) -> Int32 {
+        let mask = keys.count &- 1
+        var slot = Int(truncatingIfNeeded: hash >> 32 ^ hash) & mask
+        while true {
+          let old = values[slot]
+          if old == -2 { break }
+          if keys[slot] == hash {
+            values[slot] = value
+            return old
+          }
+          slot = (slot &+ 1) & mask
+        }
+        keys[slot] = hash
+        values[slot] = value
+        used += 1
+        if used * 2 > keys.count { grow() }
+        return -1
+      }
+
+      private mutating func grow() {
+        let oldKeys = keys
+        let oldValues = values
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        values = [Int32](repeating: -2, count: oldKeys.count * 2)
+        used = 0
+        for slot in oldKeys.indices where oldValues[slot] != -2 { _ = replace(oldKeys[slot], with: oldValues[slot]) }
+      }
     }
 
     // MARK: - libxml2's tables
@@ -126,8 +194,37 @@ extension MarkupPrepass {
     }
 
     /// Name hash to `known` number.
-    private static let known: [UInt64: UInt8] = Dictionary(
+    private static let knownByHash: [UInt64: UInt8] = Dictionary(
       uniqueKeysWithValues: names.enumerated().map { (MarkupPrepass.nameHash(Array($0.element.utf8)), UInt8($0.offset + 1)) })
+
+    /// `knownByHash` as a direct-mapped table: slot `hash % knownSlots` holds the one known name
+    /// hashing there (`knownSlots` is chosen so that none collide), so a lookup is one compare.
+    private static let knownTable: (slots: Int, hashes: [UInt64], numbers: [UInt8]) = {
+      var slots = 128
+      while true {
+        var hashes = [UInt64](repeating: 0, count: slots)
+        var numbers = [UInt8](repeating: 0, count: slots)
+        var collided = false
+        for (hash, number) in knownByHash {
+          let slot = Int(hash % UInt64(slots))
+          if numbers[slot] != 0 {
+            collided = true
+            break
+          }
+          hashes[slot] = hash
+          numbers[slot] = number
+        }
+        if !collided { return (slots, hashes, numbers) }
+        slots += 1
+      }
+    }()
+
+    /// The `known` number of the name hashing to `hash` (0: not an HTML 4 element).
+    static func known(_ hash: UInt64) -> UInt8 {
+      let table = knownTable
+      let slot = Int(hash % UInt64(table.slots))
+      return table.hashes[slot] == hash ? table.numbers[slot] : 0
+    }
 
     /// Which known elements are void, as libxml2 says (`htmlTagLookup(name)->empty`).
     private static let void: [Bool] = [false] + names.map { name in
@@ -137,15 +234,22 @@ extension MarkupPrepass {
     private static func isVoid(_ known: UInt8) -> Bool { void[Int(known)] }
 
     /// Elements whose structure extraction reads (see `contentDepthAllowance`).
-    private static let content: Set<UInt8> = Set(
-      [
-        "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "tbody", "thead",
-        "tr", "td", "th", "b", "strong", "em", "i",
-      ].map(number))
+    private static let content: [Bool] = flags(
+      "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "tbody", "thead",
+      "tr", "td", "th", "b", "strong", "em", "i")
 
-    private static let documentLevel: Set<UInt8> = [number("html"), number("head"), number("body")]
+    private static func isContent(_ known: UInt8) -> Bool { content[Int(known)] }
 
-    private static func isDocumentLevel(_ known: UInt8) -> Bool { known != 0 && documentLevel.contains(known) }
+    private static let documentLevel: [Bool] = flags("html", "head", "body")
+
+    private static func isDocumentLevel(_ known: UInt8) -> Bool { documentLevel[Int(known)] }
+
+    /// A table by `known` number, true for `selected`.
+    private static func flags(_ selected: String...) -> [Bool] {
+      var table = [Bool](repeating: false, count: names.count + 1)
+      for name in selected { table[Int(number(name))] = true }
+      return table
+    }
 
     /// libxml2's `htmlEndPriority`: an end tag closes across open elements of equal or lower
     /// priority only.
@@ -155,15 +259,23 @@ extension MarkupPrepass {
       number("body"): 200, number("html"): 220,
     ]
 
-    private static func priority(_ known: UInt8) -> Int { priorities[known] ?? 100 }
+    /// `priorities` by `known` number, 100 for the rest.
+    private static let priorityTable: [Int] = (0...names.count).map { priorities[UInt8($0)] ?? 100 }
+
+    private static func priority(_ known: UInt8) -> Int { priorityTable[Int(known)] }
 
     /// The priorities an end tag of a counted element can have (html/head/body excluded).
     private static let levels = [100, 150, 160, 170, 180, 190]
 
-    private static func level(_ priority: Int) -> Int? { levels.firstIndex(of: priority) }
+    private static let levelCount = 6
+
+    /// The index in `levels` of each `known` number's priority, -1 for none.
+    private static let levelTable: [Int] = priorityTable.map { levels.firstIndex(of: $0) ?? -1 }
+
+    private static func level(_ known: UInt8) -> Int { levelTable[Int(known)] }
 
     /// libxml2's `htmlStartClose` (2.9.14): (open element, start tag that closes it).
-    private static let startClose: Set<UInt16> = {
+    private static let startClosePairs: Set<UInt16> = {
       let pairs: [(String, [String])] = [
         ("a", ["a", "fieldset", "table", "td", "th"]),
         ("address", ["dd", "dl", "dt", "form", "li", "ul"]),
@@ -225,8 +337,11 @@ extension MarkupPrepass {
       return set
     }()
 
+    /// `startClosePairs` as a table indexed by `old << 8 | new`.
+    private static let startClose: [Bool] = (0..<(1 << 16)).map { startClosePairs.contains(UInt16($0)) }
+
     private static func autoCloses(new: UInt8, old: UInt8) -> Bool {
-      new != 0 && old != 0 && startClose.contains(UInt16(old) << 8 | UInt16(new))
+      startClose[Int(old) << 8 | Int(new)]
     }
   }
 

@@ -78,7 +78,7 @@ enum MarkupPrepass {
         let hash = nameHash(UnsafeBufferPointer(start: base + index + 1, count: position - index - 1))
         let close = find(UInt8(ascii: ">"), in: base, from: position, to: end).map { $0 + 1 } ?? end
         let depth = elements.depth
-        if !elements.end(hash), depth >= strayEndTagDepth {
+        if !elements.end(hash, known: OpenElements.known(hash)), depth >= strayEndTagDepth {
           copy(upTo: open)
           kept = close
           result.droppedEndTags += 1
@@ -100,6 +100,7 @@ enum MarkupPrepass {
       while position < end && isNameByte(base[position]) { position += 1 }
       let name = UnsafeBufferPointer(start: base + index, count: position - index)
       let hash = nameHash(name)
+      let known = OpenElements.known(hash)
       // Where this tag starts in the output, in case it is dropped after a cut was copied.
       let outputStart = result.bytes.count + max(0, open - kept)
       // `/` right before `>` closes the element, unless it ends an unquoted attribute value.
@@ -148,7 +149,7 @@ enum MarkupPrepass {
       let selfClosed = base[position - 1] == UInt8(ascii: "/") && position - 1 > index && !unquotedValue
       // Script and style are never dropped: their bodies would then be read as markup.
       let tooMany = startTags >= Self.maximumElements
-      if rawText == nil, tooMany || elements.dropsStart(hash, selfClosed: selfClosed) {
+      if rawText == nil, tooMany || elements.dropsStart(known: known, selfClosed: selfClosed) {
         // Nested too deep, or one element too many: libxml2 never sees this tag (its text
         // stays, one level up).
         if cut { result.bytes.removeSubrange(outputStart...) } else { copy(upTo: open) }
@@ -158,7 +159,7 @@ enum MarkupPrepass {
         continue
       }
       startTags += 1
-      elements.start(hash, selfClosed: selfClosed)
+      elements.start(hash, known: known, selfClosed: selfClosed)
       if cut { kept = position }
       index = position + 1
       guard let rawText, previous != UInt8(ascii: "/") else { continue }

@@ -197,6 +197,20 @@ public struct InputWalker: Sendable {
 
 /// The last path component, without trailing slashes ("Corpus/" -> "Corpus").
 func lastComponent(of path: String) -> String {
+  // ASCII paths (nearly all) on bytes: `count` on a Substring walks it by Characters.
+  var path = path
+  if let component = path.withUTF8({ bytes -> String? in
+    var end = bytes.count
+    var high: UInt8 = 0
+    for byte in bytes { high |= byte }
+    guard high < 0x80 else { return nil }
+    while end > 1 && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+    var start = end
+    while start > 0 && bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+  }) {
+    return component
+  }
   var trimmed = Substring(path)
   while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
   if let slash = trimmed.lastIndex(of: "/") { return String(trimmed[trimmed.index(after: slash)...]) }
