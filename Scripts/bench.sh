@@ -2,7 +2,7 @@
 # Benchmark of `rolelens analyze` on the inputs researchers hand it, every figure a ratio
 # against a baseline run in the same session (machines are shared and noisy).
 #
-# Usage: Scripts/bench.sh [--corpus N] [--dataset ROWS] [--runs R] [--no-peers]
+# Usage: Scripts/bench.sh [--corpus N] [--dataset ROWS] [--runs R] [--no-peers] [--only corpus|dataset]
 #        Scripts/bench.sh --series N1,N2,...          (bench corpus: doubling N at most doubles time)
 #        Scripts/bench.sh --dataset-series R1,R2,...  (dataset rows: time and peak RSS per size)
 #        Scripts/bench.sh --text N                    (the text postings of the bench corpus alone)
@@ -30,6 +30,7 @@ dataset_rows=60000
 runs=3
 peers=1
 mode=default
+only=""
 arg=""
 dir=""
 while [ $# -gt 0 ]; do
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --dataset) dataset_rows="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --no-peers) peers=0; shift ;;
+    --only) only="$2"; shift 2 ;;
     --series|--dataset-series|--text|--grown) mode=${1#--}; arg="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
     -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
@@ -110,9 +112,10 @@ same_outputs() {
 
 case "$mode" in
 default)
+  if [ "$only" != dataset ]; then
   d=$(bench_corpus "$corpus_n")
   mb=$(find -H "$d" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s / 1e6}')
-  measure floor "$work/parse-floor" --html-only "$d"
+  measure floor "$work/parse-floor" --html-only "$d/"
   measure jobs1 "$bin" analyze "$d" --out "$work/c1" --jobs 1 --quiet
   measure jobs2 "$bin" analyze "$d" --out "$work/c2" --jobs "$jobs_all" --quiet
   same_outputs "$work/c1" "$work/c2"
@@ -134,9 +137,11 @@ default)
   [ "$peers" = 1 ] && ratio "resiliparse peer / analyze --jobs $jobs_all" resiliparse jobs2 ">= 4.5"
   [ "$peers" = 1 ] && ratio "trafilatura peer / analyze --jobs $jobs_all" trafilatura jobs2 ">= 12"
   awk -v m="${rss[jobs2]}" 'BEGIN {printf "  %-52s %6.1f   (target <= 150)\n", "peak RSS MB, --jobs 2", m / 1024}'
+  fi
+  [ "$only" = corpus ] && exit 0
 
   f=$(dataset "$dataset_rows")
-  mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
+  mb=$(awk -v b="$(stat -L -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
   measure djobs1 "$bin" analyze "$f" --out "$work/d1" --jobs 1 --quiet
   measure djobs2 "$bin" analyze "$f" --out "$work/d2" --jobs "$jobs_all" --quiet
   same_outputs "$work/d1" "$work/d2"
@@ -155,7 +160,7 @@ series)
   pf="" pa=""
   for size in ${arg//,/ }; do
     d=$(bench_corpus "$size")
-    measure floor "$work/parse-floor" --html-only "$d"
+    measure floor "$work/parse-floor" --html-only "$d/"
     measure analyze "$bin" analyze "$d" --out "$work/s" --jobs "$jobs_all" --quiet
     awk -v n="$size" -v f="${seconds[floor]}" -v a="${seconds[analyze]}" -v pf="$pf" -v pa="$pa" -v m="${rss[analyze]}" \
       'BEGIN {printf "%-10s %9.2f %8s %12.2f %8s %12.1f\n", n, f, pf == "" ? "" : sprintf("%.2f", f / pf), a,
@@ -168,7 +173,7 @@ dataset-series)
   pa="" first=""
   for rows in ${arg//,/ }; do
     f=$(dataset "$rows")
-    mb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
+    mb=$(awk -v b="$(stat -L -c %s "$f")" 'BEGIN {printf "%.1f", b / 1e6}')
     measure analyze "$bin" analyze "$f" --out "$work/s" --jobs "$jobs_all" --quiet
     first=${first:-${rss[analyze]}}
     awk -v n="$rows" -v mb="$mb" -v a="${seconds[analyze]}" -v pa="$pa" -v m="${rss[analyze]}" -v f="$first" \

@@ -57,7 +57,10 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "--html-only") == 0) { html_only = 1; first = 2; }
   if (argc <= first) { fprintf(stderr, "usage: parse-floor [--html-only] DIR\n"); return 2; }
   xmlInitParser();
-  nftw(argv[first], visit, 32, FTW_PHYS);
+  /* The folder itself may be a symbolic link (FTW_PHYS would not enter it). */
+  char *root = realpath(argv[first], NULL);
+  nftw(root ? root : argv[first], visit, 32, FTW_PHYS);
+  free(root);
   printf("%ld files, %ld bytes, %ld text bytes\n", files, bytes, text);
   return 0;
 }
