@@ -41,7 +41,9 @@ let package = Package(
       resources: [.copy("Resources/default-lexicon.yaml")]
     ),
     .target(name: "RoleLensOverlap", dependencies: ["RoleLensStorage", "RoleLensClassify"]),
-    .target(name: "RoleLensReport", dependencies: ["RoleLensStorage", "RoleLensOverlap", "RoleLensClassify", "RoleLensIngest", "CRename"]),
+    .target(
+      name: "RoleLensReport",
+      dependencies: ["RoleLensStorage", "RoleLensOverlap", "RoleLensClassify", "RoleLensIngest", "CRename"]),
     .target(
       name: "RoleLensKit",
       dependencies: [

@@ -48,7 +48,8 @@ public struct Evaluation: Sendable, Hashable {
       let precision = predicted == 0 ? 0 : Double(truePositives) / Double(predicted)
       let recall = Double(truePositives) / Double(support)
       let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
-      roles.append(RoleScores(role: role, precision: precision, recall: recall, f1: f1, support: support, predicted: predicted))
+      roles.append(
+        RoleScores(role: role, precision: precision, recall: recall, f1: f1, support: support, predicted: predicted))
     }
     self.roles = roles
     macroF1 = roles.isEmpty ? 0 : roles.map(\.f1).reduce(0, +) / Double(roles.count)

@@ -74,7 +74,8 @@ private struct LexiconReader {
         for key in duplicates {
           let line = Self.repeatLine(of: key, in: lines, from: context.mark.line)
           problems.append(
-            LexiconProblem(file: file, line: line, message: "duplicate phrase '\(key)' (each phrase may appear once per list)"))
+            LexiconProblem(
+              file: file, line: line, message: "duplicate phrase '\(key)' (each phrase may appear once per list)"))
           if let line, line - 1 < lines.count {
             lines[line - 1] = ""
             blanked = true
@@ -344,7 +345,10 @@ private struct LexiconReader {
             message: "duplicate phrase '\(key)' (each phrase may appear once per list)"))
       }
     default:
-      problems.append(LexiconProblem(file: file, line: nil, message: "not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")"))
+      problems.append(
+        LexiconProblem(
+          file: file, line: nil,
+          message: "not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")"))
     }
   }
 

@@ -137,7 +137,8 @@ public struct Scorer: Sendable {
       let id = Int(words.id(acronym))
       three[id] = acronym.hasAtLeastCharacters(3)
       readings[id] = (lexicon.acronyms[acronym] ?? []).map {
-        CompiledReading(expansion: $0.expansion.map(words.id), cues: $0.cues.map { $0.map(words.id) }, text: $0.expansion)
+        CompiledReading(
+          expansion: $0.expansion.map(words.id), cues: $0.cues.map { $0.map(words.id) }, text: $0.expansion)
       }
     }
     acronymReadings = readings
@@ -213,7 +214,9 @@ public struct Scorer: Sendable {
       if score > titleScores[match.role.index] { titleScores[match.role.index] = score }
       if explain {
         evidence.append(
-          Evidence(role: match.role, source: .title, phrase: match.pattern.text, count: 1, weight: match.pattern.weight, contribution: score))
+          Evidence(
+            role: match.role, source: .title, phrase: match.pattern.text, count: 1, weight: match.pattern.weight,
+            contribution: score))
       }
     }
 
@@ -237,60 +240,62 @@ public struct Scorer: Sendable {
 
   /// Body evidence of tokenized sections (tokens as lexicon word ids): each role's raw
   /// (unsquashed) evidence, the skills mentioned and, when `explain`, the phrases behind it.
-  func bodyEvidence(_ sections: [(SectionKind, [WordToken])], explain: Bool) -> (raw: [Double], skills: Set<Int>, evidence: [Evidence]) {
+  func bodyEvidence(_ sections: [(SectionKind, [WordToken])], explain: Bool) -> (
+    raw: [Double], skills: Set<Int>, evidence: [Evidence]
+  ) {
     let roleCount = Role.allCases.count
     let scoring = lexicon.scoring
     var evidence: [Evidence] = []
-      var counts: [PhraseTable.Owner: Double] = [:]
-      var kindsSeen: [PhraseTable.Owner: SectionKind] = [:]
-      var skillHits = Set<Int>()
-      var length = 0
-      for (kind, tokens) in sections {
-        let sectionWeight = lexicon.sectionWeights[kind] ?? 0
-        guard sectionWeight > 0 else { continue }
-        length += tokens.count
-        table.matches(in: tokens) { entry in
-          for owner in entry.owners {
-            if case .skill(let index) = owner {
-              skillHits.insert(index)
-            } else {
-              counts[owner, default: 0] += sectionWeight
-              if kindsSeen[owner] == nil { kindsSeen[owner] = kind }
-            }
+    var counts: [PhraseTable.Owner: Double] = [:]
+    var kindsSeen: [PhraseTable.Owner: SectionKind] = [:]
+    var skillHits = Set<Int>()
+    var length = 0
+    for (kind, tokens) in sections {
+      let sectionWeight = lexicon.sectionWeights[kind] ?? 0
+      guard sectionWeight > 0 else { continue }
+      length += tokens.count
+      table.matches(in: tokens) { entry in
+        for owner in entry.owners {
+          if case .skill(let index) = owner {
+            skillHits.insert(index)
+          } else {
+            counts[owner, default: 0] += sectionWeight
+            if kindsSeen[owner] == nil { kindsSeen[owner] = kind }
           }
         }
       }
-      let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * Double(length) / scoring.averageLength)
-      var raw = [Double](repeating: 0, count: roleCount)
-      // Summed in a fixed order: dictionary order varies between runs, and floating-point sums
-      // depend on order.
-      for (owner, count) in counts.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
-        let saturated = count * (scoring.bm25K1 + 1) / (count + lengthFactor)
-        switch owner {
-        case .role(let role, let phrase):
-          let weight = lexicon.roles[role].phrases[phrase].weight
-          raw[role] += weight * saturated
-          if explain {
-            evidence.append(
-              Evidence(
-                role: Role.allCases[role], source: .body(kindsSeen[owner] ?? .general),
-                phrase: lexicon.roles[role].phrases[phrase].text, count: count, weight: weight,
-                contribution: weight * saturated))
-          }
-        case .negative(let role, let phrase):
-          let weight = lexicon.roles[role].negative[phrase].weight
-          raw[role] -= weight * saturated
-          if explain {
-            evidence.append(
-              Evidence(
-                role: Role.allCases[role], source: .negative(kindsSeen[owner] ?? .general),
-                phrase: lexicon.roles[role].negative[phrase].text, count: count, weight: weight,
-                contribution: -weight * saturated))
-          }
-        case .skill:
-          break
+    }
+    let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * Double(length) / scoring.averageLength)
+    var raw = [Double](repeating: 0, count: roleCount)
+    // Summed in a fixed order: dictionary order varies between runs, and floating-point sums
+    // depend on order.
+    for (owner, count) in counts.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
+      let saturated = count * (scoring.bm25K1 + 1) / (count + lengthFactor)
+      switch owner {
+      case .role(let role, let phrase):
+        let weight = lexicon.roles[role].phrases[phrase].weight
+        raw[role] += weight * saturated
+        if explain {
+          evidence.append(
+            Evidence(
+              role: Role.allCases[role], source: .body(kindsSeen[owner] ?? .general),
+              phrase: lexicon.roles[role].phrases[phrase].text, count: count, weight: weight,
+              contribution: weight * saturated))
         }
+      case .negative(let role, let phrase):
+        let weight = lexicon.roles[role].negative[phrase].weight
+        raw[role] -= weight * saturated
+        if explain {
+          evidence.append(
+            Evidence(
+              role: Role.allCases[role], source: .negative(kindsSeen[owner] ?? .general),
+              phrase: lexicon.roles[role].negative[phrase].text, count: count, weight: weight,
+              contribution: -weight * saturated))
+        }
+      case .skill:
+        break
       }
+    }
     return (raw, skillHits, evidence)
   }
 
@@ -373,10 +378,11 @@ public struct Scorer: Sendable {
     }
     let namesRole = matches.contains { $0.role != .other }
     return matches.filter { candidate in
-      !(namesRole && candidate.role == .other) && !matches.contains { other in
-        other.role != candidate.role && other.start <= candidate.start && candidate.end <= other.end
-          && (other.end - other.start) > (candidate.end - candidate.start)
-      }
+      !(namesRole && candidate.role == .other)
+        && !matches.contains { other in
+          other.role != candidate.role && other.start <= candidate.start && candidate.end <= other.end
+            && (other.end - other.start) > (candidate.end - candidate.start)
+        }
     }
   }
 

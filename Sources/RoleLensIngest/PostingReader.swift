@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// read(2), named apart so that `PostingReader.read(_:)` does not hide it; the C library's
@@ -118,7 +118,8 @@ public struct PostingReader: Sendable {
   public func read(_ file: InputFile) -> ReadResult {
     guard let format = Self.format(forPath: file.path) else {
       return skip(
-        file, .unsupported, "not a file type rolelens reads (.html, .htm, .xhtml, .txt, .md, .csv, .jsonl, .json, optionally .gz)")
+        file, .unsupported,
+        "not a file type rolelens reads (.html, .htm, .xhtml, .txt, .md, .csv, .jsonl, .json, optionally .gz)")
     }
     if Self.streamsRows(format) {
       let stream = openDataset(file)
@@ -177,7 +178,9 @@ public struct PostingReader: Sendable {
     }
     var warnings = decoded.warnings
     let (text, repairs) = TextRepair.repairMojibake(decoded.text)
-    if repairs > 0 { warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)") }
+    if repairs > 0 {
+      warnings.append("repaired \(repairs) double-encoded UTF-8 sequence\(repairs == 1 ? "" : "s") (mojibake)")
+    }
     if attributesTrimmed { warnings.append(HTMLExtractor.attributesTrimmedWarning) }
     if depthCapped { warnings.append(HTMLExtractor.depthCappedWarning) }
     if elementsCapped { warnings.append(HTMLExtractor.elementsCappedWarning) }
@@ -218,7 +221,9 @@ public struct PostingReader: Sendable {
     case .html:
       posting = extractHTML(text, id: id, path: path, row: row, prepared: markupPrepared)
       if posting == nil {
-        return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .noText, detail: "libxml2 produced no document")])
+        return ReadResult(skipped: [
+          SkippedInput(path: path, row: row, reason: .noText, detail: "libxml2 produced no document")
+        ])
       }
     default:
       let result = PlainTextExtractor.extract(text, maxTitleLength: options.maxTitleLength)
@@ -259,7 +264,8 @@ public struct PostingReader: Sendable {
         if markupLength >= 100 {
           sections = markupSections
         } else {
-          warnings.append("JSON-LD JobPosting description is too short (\(markupLength) characters); used the page text")
+          warnings.append(
+            "JSON-LD JobPosting description is too short (\(markupLength) characters); used the page text")
         }
       }
     }
@@ -295,10 +301,15 @@ public struct PostingReader: Sendable {
     for block in blocks {
       // Blocks are never empty, so a block with no bold text is no bold line (and its
       // characters need not be counted).
-      let isBoldLine = block.kind == .paragraph && block.boldCharacters > 0
-        && { let count = block.text.count; return block.boldCharacters * 10 >= count * 9 && count <= 80 }()
+      let isBoldLine =
+        block.kind == .paragraph && block.boldCharacters > 0
+        && {
+          let count = block.text.count
+          return block.boldCharacters * 10 >= count * 9 && count <= 80
+        }()
       // Only a paragraph whose last byte is a colon can end in the Character ":".
-      let readsAsHeading = block.kind == .paragraph && block.text.utf8.last == 0x3A
+      let readsAsHeading =
+        block.kind == .paragraph && block.text.utf8.last == 0x3A
         && SectionClassifier.looksLikeHeading(block.text) && block.text.hasSuffix(":")
       if block.isHeading || isBoldLine || readsAsHeading {
         builder.startSection(heading: PlainTextExtractor.stripTrailingColon(block.text))
@@ -378,12 +389,14 @@ public struct PostingReader: Sendable {
       return .success(descriptor)
     case S_IFDIR:
       close(descriptor)
-      return .failure(ReadFailure(reason: .unreadable, detail: "was a file when the inputs were walked, is now a folder; not read"))
+      return .failure(
+        ReadFailure(reason: .unreadable, detail: "was a file when the inputs were walked, is now a folder; not read"))
     default:
       close(descriptor)
       let kind = InputWalker.fileTypeName(st.st_mode)
       return .failure(
-        ReadFailure(reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
+        ReadFailure(
+          reason: .specialFile, detail: "was a regular file when the inputs were walked, is now a \(kind); not read"))
     }
   }
 

@@ -206,14 +206,18 @@ public struct Analysis: Sendable {
   }
 
   /// Reads and classifies the postings in `path` (a file), with explanations when asked.
-  public func classifyFile(_ path: String, explain: Bool) throws -> (postings: [(Posting, Classification)], skipped: [SkippedInput]) {
+  public func classifyFile(_ path: String, explain: Bool) throws -> (
+    postings: [(Posting, Classification)], skipped: [SkippedInput]
+  ) {
     let walk = try InputWalker().walk([path])
     var postings: [(Posting, Classification)] = []
     var skipped = walk.skipped
     for file in walk.files {
       let result = reader.read(file)
       skipped += result.skipped
-      for posting in result.postings { postings.append((posting, analyzer.analyze(posting, explain: explain).classification)) }
+      for posting in result.postings {
+        postings.append((posting, analyzer.analyze(posting, explain: explain).classification))
+      }
     }
     return (postings, skipped)
   }

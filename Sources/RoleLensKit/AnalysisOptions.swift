@@ -49,13 +49,13 @@ public enum MemoryPolicy: Sendable, Hashable {
 package enum ProcessInfoCores {
   package static var count: Int {
     #if canImport(Glibc)
-      return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else
-      return 1
+    return 1
     #endif
   }
 }
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif

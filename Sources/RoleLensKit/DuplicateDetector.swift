@@ -52,7 +52,9 @@ struct DuplicateDetector {
       signatureOwners.append(id)
     } else if let first = firstByFingerprint[analyzed.fingerprint] {
       placement.duplicateOf = first.id
-      if analyzed.clusterSignature == nil { (placement.cluster, placement.clusterID) = (first.cluster, first.clusterID) }
+      if analyzed.clusterSignature == nil {
+        (placement.cluster, placement.clusterID) = (first.cluster, first.clusterID)
+      }
     } else {
       firstByFingerprint[analyzed.fingerprint] = (id, placement.cluster, placement.clusterID)
     }

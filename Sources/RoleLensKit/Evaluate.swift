@@ -15,7 +15,8 @@ public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible
   public var description: String {
     switch self {
     case .unreadableLabels(let path, let reason): return "\(path): \(reason)"
-    case .badLabels(let path, let line, let reason): return line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)"
+    case .badLabels(let path, let line, let reason):
+      return line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)"
     }
   }
 }
@@ -49,7 +50,8 @@ extension Analysis {
       let label = (fields["label"] ?? "").trimmingCharacters(in: .whitespaces)
       guard let role = Role(rawValue: label) else {
         throw EvaluationError.badLabels(
-          path: path, line: row + 1, reason: "unknown role '\(ControlCharacters.replacing(label))' (known: \(Role.ids.joined(separator: ", ")))")
+          path: path, line: row + 1,
+          reason: "unknown role '\(ControlCharacters.replacing(label))' (known: \(Role.ids.joined(separator: ", ")))")
       }
       var file = fields["file"] ?? ""
       if let rowNumber = fields["row"], !rowNumber.isEmpty { file += "#\(rowNumber)" }
@@ -62,7 +64,8 @@ extension Analysis {
 
   /// Classifies every posting in the inputs and compares the roles with `labels`, matched on
   /// the posting id (the path relative to the input folder).
-  public func evaluate(labels: [String: Role], minimumSupport: Int = 3, progress: (@Sendable (Int, Int) -> Void)? = nil) throws
+  public func evaluate(labels: [String: Role], minimumSupport: Int = 3, progress: (@Sendable (Int, Int) -> Void)? = nil)
+    throws
     -> EvaluationReport
   {
     let records = try classifyAll(progress: progress)

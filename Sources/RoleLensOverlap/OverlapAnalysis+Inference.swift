@@ -4,7 +4,8 @@ import RoleLensClassify
 extension OverlapAnalysis {
   /// Random stream families, so that each kind of resampling draws its own numbers.
   enum Stream: UInt64 {
-    case bootstrap = 1, indexPermutation, folds, aucPermutation, aucBootstrap, draws
+    case bootstrap = 1
+    case indexPermutation, folds, aucPermutation, aucBootstrap, draws
   }
 
   // MARK: - The pair's figures
@@ -142,7 +143,8 @@ extension OverlapAnalysis {
           "size-free: mean A-B similarity over the geometric mean of the within-role ones (1 = exchangeable); 95% cluster-bootstrap percentile interval; p: one-sided permutation test of exchangeable roles"
         if pointValues[0] == nil { note = "no within-role similarity (postings share no terms)" }
       } else {
-        note = "mean dot product of cluster-mean TF-IDF vectors" + (index == 1 ? " (A with B)" : " (two different clusters)")
+        note =
+          "mean dot product of cluster-mean TF-IDF vectors" + (index == 1 ? " (A with B)" : " (two different clusters)")
       }
       if interval.missing > 0 { note += "; \(interval.missing) replicates undefined" }
       return OverlapFigure(
@@ -199,7 +201,9 @@ extension OverlapAnalysis {
     var pValue: Double?
     if options.permutations > 0 {
       let all = a + b
-      let exceed = Self.parallelMap(options.permutations, jobs: options.jobs, state: { CrossValidation(space: space, folds: folds, grams: grams) }) {
+      let exceed = Self.parallelMap(
+        options.permutations, jobs: options.jobs, state: { CrossValidation(space: space, folds: folds, grams: grams) }
+      ) {
         cv, permutation -> Bool in
         var generator = Self.generator(seed: seed, stream: Stream.aucPermutation.rawValue, replicate: permutation)
         let drawn = Self.sample(all, count: a.count, using: &generator)
@@ -218,7 +222,8 @@ extension OverlapAnalysis {
     return OverlapFigure(
       metric: metric, value: value, ciLow: interval.low, ciHigh: interval.high, pValue: pValue,
       note:
-        "body only, every role's title phrases masked; \(folds)-fold stratified cross-validation of whole clusters, \(repeats) repeats; clusters weigh one each; 0.5 = indistinguishable")
+        "body only, every role's title phrases masked; \(folds)-fold stratified cross-validation of whole clusters, \(repeats) repeats; clusters weigh one each; 0.5 = indistinguishable"
+    )
   }
 
   /// Cross-validated nearest-centroid scores, from per-fold sums over the positions the units
@@ -260,7 +265,9 @@ extension OverlapAnalysis {
         }
         for w in 0..<u {
           var dot = 0.0
-          for entry in space.starts[w]..<space.starts[w + 1] { dot += space.weights[entry] * dense[Int(space.positions[entry])] }
+          for entry in space.starts[w]..<space.starts[w + 1] {
+            dot += space.weights[entry] * dense[Int(space.positions[entry])]
+          }
           unitGram[v * u + w] = dot
         }
         for entry in space.starts[v]..<space.starts[v + 1] { dense[Int(space.positions[entry])] = 0 }
@@ -435,7 +442,9 @@ extension OverlapAnalysis {
       "skill_overlap_coefficient",
     ]
     let (a, b) = (space.unitsA, space.unitsB)
-    guard !a.isEmpty, !b.isEmpty else { return names.map { OverlapFigure(metric: $0, value: nil, note: "no clusters") } }
+    guard !a.isEmpty, !b.isEmpty else {
+      return names.map { OverlapFigure(metric: $0, value: nil, note: "no clusters") }
+    }
     let m = min(options.minimumClusters, a.count, b.count)
     // One draw is enough when both sides are taken whole.
     let draws = a.count == m && b.count == m ? 1 : max(options.draws, 1)
@@ -479,7 +488,8 @@ extension OverlapAnalysis {
   static func skillShares(_ units: [Int], _ space: UnitSpace) -> [Double] {
     var shares = [Double](repeating: 0, count: space.skillCount)
     for unit in units {
-      for entry in space.skillStarts[unit]..<space.skillStarts[unit + 1] where space.skills[entry] >= 0 && space.skills[entry] < space.skillCount {
+      for entry in space.skillStarts[unit]..<space.skillStarts[unit + 1]
+      where space.skills[entry] >= 0 && space.skills[entry] < space.skillCount {
         shares[space.skills[entry]] += space.skillShares[entry]
       }
     }

@@ -1,5 +1,4 @@
 import Foundation
-
 import RoleLensStorage
 
 /// One posting as the overlap stage stores it between `add` and the end of the run.
@@ -84,7 +83,9 @@ final class SpillStore {
       } catch let failure as SpillFile.Failure {
         throw Self.error(failure)
       }
-      guard window.isEmpty else { throw OverlapError.spillFile(path: file.path, operation: "read", reason: "a record is cut short") }
+      guard window.isEmpty else {
+        throw OverlapError.spillFile(path: file.path, operation: "read", reason: "a record is cut short")
+      }
     }
     let used = try Self.decodeRecords(pending, into: &posting, body)
     guard used == pending.count else {
@@ -115,7 +116,9 @@ final class SpillStore {
   // MARK: - Coding
 
   private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
-  private static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+  private static func unzigzag(_ value: UInt64) -> Int64 {
+    Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
+  }
 
   private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
     var value = value

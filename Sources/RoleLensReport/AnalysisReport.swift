@@ -135,7 +135,8 @@ public struct AnalysisReport: Sendable {
     records: [PostingRecord], skipped: [SkippedInput], overlap: OverlapResult, lexicon: Lexicon, run: RunInfo,
     ingest: IngestSummary = IngestSummary()
   ) {
-    self.init(postings: PostingTable(records), skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: ingest)
+    self.init(
+      postings: PostingTable(records), skipped: skipped, overlap: overlap, lexicon: lexicon, run: run, ingest: ingest)
   }
 }
 

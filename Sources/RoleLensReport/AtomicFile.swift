@@ -43,7 +43,9 @@ enum AtomicFile {
     } catch {
       fclose(stream)
       unlink(temporary)
-      if case ReportError.cannotWrite(_, let reason) = error { throw ReportError.cannotWrite(path: path, reason: reason) }
+      if case ReportError.cannotWrite(_, let reason) = error {
+        throw ReportError.cannotWrite(path: path, reason: reason)
+      }
       throw error
     }
     guard finish(stream) else {
@@ -96,7 +98,9 @@ enum AtomicFile {
     let descriptor = open(folder, O_RDONLY | O_DIRECTORY)
     guard descriptor >= 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
     defer { close(descriptor) }
-    guard fsync(descriptor) == 0 else { throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
+    guard fsync(descriptor) == 0 else {
+      throw ReportError.cannotWrite(path: folder, reason: String(cString: strerror(errno)))
+    }
   }
 
   /// Creates `folder` (and parents) if needed and checks it is a writable folder; a failure

@@ -21,7 +21,10 @@ package struct EvaluationWriter: Sendable {
         .integer(scores.support), .integer(scores.predicted),
       ])
     }
-    csv.appendRow([.text("macro"), .empty, .empty, .number(evaluation.macroF1), .integer(evaluation.roles.reduce(0) { $0 + $1.support }), .empty])
+    csv.appendRow([
+      .text("macro"), .empty, .empty, .number(evaluation.macroF1),
+      .integer(evaluation.roles.reduce(0) { $0 + $1.support }), .empty,
+    ])
     csv.appendRow([.text("accuracy"), .empty, .empty, .number(evaluation.accuracy), .integer(evaluation.count), .empty])
     return csv.output
   }
@@ -56,9 +59,12 @@ package struct EvaluationWriter: Sendable {
     }
     lines.append("")
     lines.append(
-      "macro-F1 \(CSVWriter.format(evaluation.macroF1, decimals: 3)) over \(evaluation.roles.count) roles with at least \(evaluation.minimumSupport) labelled postings; accuracy \(CSVWriter.format(evaluation.accuracy, decimals: 3)) on \(evaluation.count) postings")
+      "macro-F1 \(CSVWriter.format(evaluation.macroF1, decimals: 3)) over \(evaluation.roles.count) roles with at least \(evaluation.minimumSupport) labelled postings; accuracy \(CSVWriter.format(evaluation.accuracy, decimals: 3)) on \(evaluation.count) postings"
+    )
     if !unmatched.isEmpty {
-      lines.append("\(unmatched.count) labelled files not found among the postings (skipped or missing), e.g. \(unmatched.prefix(3).map(TerminalText.line).joined(separator: ", "))")
+      lines.append(
+        "\(unmatched.count) labelled files not found among the postings (skipped or missing), e.g. \(unmatched.prefix(3).map(TerminalText.line).joined(separator: ", "))"
+      )
     }
     if unlabelled > 0 { lines.append("\(unlabelled) postings without a label were ignored") }
     lines.append("")
@@ -66,7 +72,9 @@ package struct EvaluationWriter: Sendable {
     let short = Role.allCases.map { Self.abbreviation($0) }
     lines.append(Summary.pad("", 28) + short.map { Summary.leftPad($0, 6) }.joined())
     for role in Role.allCases where evaluation.confusion[role.index].reduce(0, +) > 0 {
-      lines.append(Summary.pad(role.rawValue, 28) + evaluation.confusion[role.index].map { Summary.leftPad(String($0), 6) }.joined())
+      lines.append(
+        Summary.pad(role.rawValue, 28)
+          + evaluation.confusion[role.index].map { Summary.leftPad(String($0), 6) }.joined())
     }
     return lines.joined(separator: "\n") + "\n"
   }

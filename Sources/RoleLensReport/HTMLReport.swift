@@ -40,7 +40,8 @@ struct HTMLReport {
       """
     html += figuresSection()
     if overlap.isInsufficient {
-      html += "<h2>Distinctive terms and skills</h2><p class=\"note\">Not drawn: too few clusters for them to mean anything (terms.csv and skills.csv still list them).</p>\n"
+      html +=
+        "<h2>Distinctive terms and skills</h2><p class=\"note\">Not drawn: too few clusters for them to mean anything (terms.csv and skills.csv still list them).</p>\n"
     } else {
       html += termsSection()
       html += skillsSection()
@@ -88,9 +89,11 @@ struct HTMLReport {
           mark = "<sup>\(notes.count)</sup>"
         }
       }
-      rows += "<tr><td>\(escape(figure.metric))\(mark)</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"num\">\(p)</td></tr>\n"
+      rows +=
+        "<tr><td>\(escape(figure.metric))\(mark)</td><td class=\"num\">\(value)</td><td class=\"num\">\(low)</td><td class=\"num\">\(high)</td><td class=\"num\">\(p)</td></tr>\n"
     }
-    let list = notes.enumerated().map { "<li value=\"\($0.offset + 1)\">\(escape($0.element.note))</li>" }.joined(separator: "\n")
+    let list = notes.enumerated().map { "<li value=\"\($0.offset + 1)\">\(escape($0.element.note))</li>" }.joined(
+      separator: "\n")
     let (kA, kB) = (overlap.clusterCount(roleA), overlap.clusterCount(roleB))
     return """
       <h2>Overlap figures</h2>
@@ -110,9 +113,11 @@ struct HTMLReport {
     let positive = overlap.distinctive(roleA)
     let negative = overlap.distinctive(roleB)
     let terms = positive + negative.reversed()
-    let core = "<p><b>Shared core</b> (common in both, not distinctive): \(overlap.sharedCore().map { escape($0.term) }.joined(separator: ", "))</p>"
+    let core =
+      "<p><b>Shared core</b> (common in both, not distinctive): \(overlap.sharedCore().map { escape($0.term) }.joined(separator: ", "))</p>"
     guard !terms.isEmpty else {
-      return "<h2>Distinctive terms</h2><p class=\"note\">No term is distinctive of either role at q &lt; \(CSVWriter.format(overlap.options.termFalseDiscoveryRate, decimals: 2)) (Fisher exact test over clusters, Benjamini-Hochberg).</p>\(core)\n"
+      return
+        "<h2>Distinctive terms</h2><p class=\"note\">No term is distinctive of either role at q &lt; \(CSVWriter.format(overlap.options.termFalseDiscoveryRate, decimals: 2)) (Fisher exact test over clusters, Benjamini-Hochberg).</p>\(core)\n"
     }
     let maximum = max(terms.map { abs($0.z) }.max() ?? 1, 1e-9)
     let rowHeight = 18.0
@@ -127,19 +132,24 @@ struct HTMLReport {
     while tick <= maximum + 1e-9 {
       for sign in tick == 0 ? [1.0] : [1.0, -1.0] {
         let x = center + sign * tick * scale
-        svg += "<line x1=\"\(fixed(x))\" y1=\"\(fixed(top - 6))\" x2=\"\(fixed(x))\" y2=\"\(fixed(top - 2))\" stroke=\"#8a93a6\"/>"
-        svg += "<text x=\"\(fixed(x))\" y=\"\(fixed(top - 10))\" text-anchor=\"middle\">\(CSVWriter.format(sign * tick, decimals: step < 1 ? 1 : 0))</text>"
+        svg +=
+          "<line x1=\"\(fixed(x))\" y1=\"\(fixed(top - 6))\" x2=\"\(fixed(x))\" y2=\"\(fixed(top - 2))\" stroke=\"#8a93a6\"/>"
+        svg +=
+          "<text x=\"\(fixed(x))\" y=\"\(fixed(top - 10))\" text-anchor=\"middle\">\(CSVWriter.format(sign * tick, decimals: step < 1 ? 1 : 0))</text>"
       }
       tick += step
     }
-    svg += "<line x1=\"\(fixed(center - maximum * scale))\" y1=\"\(fixed(top - 4))\" x2=\"\(fixed(center + maximum * scale))\" y2=\"\(fixed(top - 4))\" stroke=\"#8a93a6\"/>\n"
+    svg +=
+      "<line x1=\"\(fixed(center - maximum * scale))\" y1=\"\(fixed(top - 4))\" x2=\"\(fixed(center + maximum * scale))\" y2=\"\(fixed(top - 4))\" stroke=\"#8a93a6\"/>\n"
     for (index, term) in terms.enumerated() {
       let y = Double(index) * rowHeight + top
       let length = abs(term.z) * scale
       let x = term.z >= 0 ? center : center - length
-      svg += "<rect class=\"\(term.z >= 0 ? "a" : "b")\" x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(length))\" height=\"\(fixed(rowHeight - 4))\"><title>\(escape(term.term)): z \(number(term.z)), q \(number(term.qValue))</title></rect>"
+      svg +=
+        "<rect class=\"\(term.z >= 0 ? "a" : "b")\" x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(length))\" height=\"\(fixed(rowHeight - 4))\"><title>\(escape(term.term)): z \(number(term.z)), q \(number(term.qValue))</title></rect>"
       let labelX = term.z >= 0 ? center - 6 : center + 6
-      svg += "<text x=\"\(fixed(labelX))\" y=\"\(fixed(y + 12))\" text-anchor=\"\(term.z >= 0 ? "end" : "start")\">\(escape(term.term))</text>\n"
+      svg +=
+        "<text x=\"\(fixed(labelX))\" y=\"\(fixed(y + 12))\" text-anchor=\"\(term.z >= 0 ? "end" : "start")\">\(escape(term.term))</text>\n"
     }
     let height = Double(terms.count) * rowHeight + top + 10
     return """
@@ -163,7 +173,8 @@ struct HTMLReport {
 
   /// Skill prevalence of both roles, side by side.
   func skillsSection() -> String {
-    guard let statsA = overlap.statistics[roleA], let statsB = overlap.statistics[roleB], statsA.postings > 0, statsB.postings > 0
+    guard let statsA = overlap.statistics[roleA], let statsB = overlap.statistics[roleB], statsA.postings > 0,
+      statsB.postings > 0
     else { return "" }
     let skills = report.lexicon.skills
     let rowHeight = 34.0
@@ -175,10 +186,13 @@ struct HTMLReport {
       let shareA = Double(statsA.skillPostings[index] ?? 0) / Double(statsA.postings)
       let shareB = Double(statsB.skillPostings[index] ?? 0) / Double(statsB.postings)
       svg += "<text x=\"0\" y=\"\(fixed(y + 20))\">\(escape(skill.name))</text>"
-      svg += "<rect class=\"a\" x=\"\(fixed(labelWidth))\" y=\"\(fixed(y + 2))\" width=\"\(fixed(shareA * barWidth))\" height=\"13\"><title>\(escape(name(roleA))): \(number(shareA))</title></rect>"
+      svg +=
+        "<rect class=\"a\" x=\"\(fixed(labelWidth))\" y=\"\(fixed(y + 2))\" width=\"\(fixed(shareA * barWidth))\" height=\"13\"><title>\(escape(name(roleA))): \(number(shareA))</title></rect>"
       svg += "<text x=\"\(fixed(labelWidth + shareA * barWidth + 4))\" y=\"\(fixed(y + 13))\">\(percent(shareA))</text>"
-      svg += "<rect class=\"b\" x=\"\(fixed(labelWidth))\" y=\"\(fixed(y + 16))\" width=\"\(fixed(shareB * barWidth))\" height=\"13\"><title>\(escape(name(roleB))): \(number(shareB))</title></rect>"
-      svg += "<text x=\"\(fixed(labelWidth + shareB * barWidth + 4))\" y=\"\(fixed(y + 27))\">\(percent(shareB))</text>\n"
+      svg +=
+        "<rect class=\"b\" x=\"\(fixed(labelWidth))\" y=\"\(fixed(y + 16))\" width=\"\(fixed(shareB * barWidth))\" height=\"13\"><title>\(escape(name(roleB))): \(number(shareB))</title></rect>"
+      svg +=
+        "<text x=\"\(fixed(labelWidth + shareB * barWidth + 4))\" y=\"\(fixed(y + 27))\">\(percent(shareB))</text>\n"
     }
     let height = Double(skills.count) * rowHeight + 20
     return """
@@ -206,24 +220,30 @@ struct HTMLReport {
     var svg = ""
     for (column, b) in roles.enumerated() {
       let x = left + Double(column) * cell + cell / 2
-      svg += "<text transform=\"translate(\(fixed(x)),\(fixed(top - 8))) rotate(-45)\" text-anchor=\"start\">\(escape(name(b)))</text>"
+      svg +=
+        "<text transform=\"translate(\(fixed(x)),\(fixed(top - 8))) rotate(-45)\" text-anchor=\"start\">\(escape(name(b)))</text>"
     }
     svg += "\n"
     for (row, a) in roles.enumerated() {
-      svg += "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(top + Double(row) * cell + cell / 2 + 4))\" text-anchor=\"end\">\(escape(name(a)))</text>"
+      svg +=
+        "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(top + Double(row) * cell + cell / 2 + 4))\" text-anchor=\"end\">\(escape(name(a)))</text>"
       for (column, b) in roles.enumerated() {
         let x = left + Double(column) * cell
         let y = top + Double(row) * cell
         if a == b {
-          svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#eef0f4\"/>"
+          svg +=
+            "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#eef0f4\"/>"
           continue
         }
         guard let value = index[[a, b]] else {
-          svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#fff\" stroke=\"#d8dce4\"/>"
+          svg +=
+            "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"#fff\" stroke=\"#d8dce4\"/>"
           continue
         }
-        svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"\(colour(value))\"><title>\(escape(name(a))) / \(escape(name(b))): overlap index \(number(value))</title></rect>"
-        svg += "<text x=\"\(fixed(x + cell / 2 - 1))\" y=\"\(fixed(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(value > 0.55 ? "#fff" : "#1d2330")\">\(CSVWriter.format(value, decimals: 2))</text>"
+        svg +=
+          "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"\(colour(value))\"><title>\(escape(name(a))) / \(escape(name(b))): overlap index \(number(value))</title></rect>"
+        svg +=
+          "<text x=\"\(fixed(x + cell / 2 - 1))\" y=\"\(fixed(y + cell / 2 + 4))\" text-anchor=\"middle\" style=\"fill:\(value > 0.55 ? "#fff" : "#1d2330")\">\(CSVWriter.format(value, decimals: 2))</text>"
       }
       svg += "\n"
     }
@@ -232,10 +252,12 @@ struct HTMLReport {
     let legendWidth = 200.0
     for step in 0..<20 {
       let value = Double(step) / 19
-      svg += "<rect x=\"\(fixed(left + Double(step) * legendWidth / 20))\" y=\"\(fixed(legendY))\" width=\"\(fixed(legendWidth / 20 + 0.5))\" height=\"12\" fill=\"\(colour(value))\"/>"
+      svg +=
+        "<rect x=\"\(fixed(left + Double(step) * legendWidth / 20))\" y=\"\(fixed(legendY))\" width=\"\(fixed(legendWidth / 20 + 0.5))\" height=\"12\" fill=\"\(colour(value))\"/>"
     }
     for tick in [0.0, 0.5, 1.0] {
-      svg += "<text x=\"\(fixed(left + tick * legendWidth))\" y=\"\(fixed(legendY + 28))\" text-anchor=\"middle\">\(CSVWriter.format(tick, decimals: 1))</text>"
+      svg +=
+        "<text x=\"\(fixed(left + tick * legendWidth))\" y=\"\(fixed(legendY + 28))\" text-anchor=\"middle\">\(CSVWriter.format(tick, decimals: 1))</text>"
     }
     svg += "<text x=\"\(fixed(left - 8))\" y=\"\(fixed(legendY + 11))\" text-anchor=\"end\">overlap index</text>\n"
     let width = left + Double(roles.count) * cell + 60
@@ -256,7 +278,8 @@ struct HTMLReport {
       let count = report.postings.count(of: role)
       guard count > 0 else { continue }
       let share = total == 0 ? 0 : Double(count) / Double(total)
-      rows += "<tr><td>\(escape(role.rawValue))</td><td class=\"num\">\(count)</td><td class=\"num\">\(number(share))</td><td class=\"num\">\(report.postings.needsReview(of: role))</td></tr>\n"
+      rows +=
+        "<tr><td>\(escape(role.rawValue))</td><td class=\"num\">\(count)</td><td class=\"num\">\(number(share))</td><td class=\"num\">\(report.postings.needsReview(of: role))</td></tr>\n"
     }
     return """
       <h2>Postings per role</h2>

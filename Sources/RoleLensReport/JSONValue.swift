@@ -35,7 +35,8 @@ package indirect enum JSONValue: Sendable, Hashable {
       return "[\n" + values.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + pad + "]"
     case .object(let pairs):
       if pairs.isEmpty { return "{}" }
-      return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
+      return "{\n"
+        + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }
         .joined(separator: ",\n") + "\n" + pad + "}"
     }
   }

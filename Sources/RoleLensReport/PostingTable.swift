@@ -12,10 +12,11 @@ import RoleLensStorage
 /// thread, one call at a time or not.
 public final class PostingTable: @unchecked Sendable {
   /// The columns of `postings.csv`.
-  public static let header = [
-    "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
-    "needs_review",
-  ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"]
+  public static let header =
+    [
+      "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
+      "needs_review",
+    ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"]
 
   /// Rendered rows waiting to be spilled (or all rows, when there is no spill file).
   private var pending = ""

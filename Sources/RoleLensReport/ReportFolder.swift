@@ -2,7 +2,7 @@ import CRename
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Replaces the report set in an output folder all at once, so that the folder always holds
@@ -40,9 +40,11 @@ struct ReportFolder {
       return
     }
     // Swap the folder a symbolic link points to, not the link.
-    target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { destination in
-      destination.hasPrefix("/") ? destination : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
-    } ?? path
+    target =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { destination in
+        destination.hasPrefix("/")
+          ? destination : ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(destination)
+      } ?? path
   }
 
   private var parent: String {
@@ -133,7 +135,9 @@ struct ReportFolder {
       if lstat(target + "/" + entry, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
         throw ReportError.cannotWrite(
           path: given,
-          reason: "it holds the folder '\(entry)', which rolelens did not write; the reports replace the folder as a whole, so --out must hold no folders of its own")
+          reason:
+            "it holds the folder '\(entry)', which rolelens did not write; the reports replace the folder as a whole, so --out must hold no folders of its own"
+        )
       }
     }
     return true
@@ -196,7 +200,8 @@ struct ReportFolder {
   private func isSameFile(_ a: String, _ b: String) -> Bool {
     var first = stat()
     var second = stat()
-    return lstat(a, &first) == 0 && lstat(b, &second) == 0 && first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    return lstat(a, &first) == 0 && lstat(b, &second) == 0 && first.st_dev == second.st_dev
+      && first.st_ino == second.st_ino
   }
 
   private func entries(_ folder: String) throws -> [String] {

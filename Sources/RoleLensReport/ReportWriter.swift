@@ -68,7 +68,10 @@ public struct ReportWriter: Sendable {
   func skippedCSV(_ report: AnalysisReport) -> String {
     var csv = CSVWriter(header: ["path", "row", "reason", "detail"], formulaGuard: report.postings.formulaGuard)
     for skipped in report.skipped {
-      csv.appendRow([.key(skipped.path), skipped.row.map { .integer($0) } ?? .empty, .text(skipped.reason.rawValue), .text(skipped.detail)])
+      csv.appendRow([
+        .key(skipped.path), skipped.row.map { .integer($0) } ?? .empty, .text(skipped.reason.rawValue),
+        .text(skipped.detail),
+      ])
     }
     return csv.output
   }
@@ -91,10 +94,11 @@ public struct ReportWriter: Sendable {
   }
 
   func overlapCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: [
-      "role_a", "role_b", "metric", "value", "ci_low", "ci_high", "p_value", "n_a", "n_b", "clusters_a", "clusters_b",
-      "note",
-    ], formulaGuard: report.postings.formulaGuard)
+    var csv = CSVWriter(
+      header: [
+        "role_a", "role_b", "metric", "value", "ci_low", "ci_high", "p_value", "n_a", "n_b", "clusters_a", "clusters_b",
+        "note",
+      ], formulaGuard: report.postings.formulaGuard)
     let overlap = report.overlap
     let (a, b) = (overlap.options.roleA, overlap.options.roleB)
     for figure in overlap.figures {
@@ -108,10 +112,12 @@ public struct ReportWriter: Sendable {
   }
 
   func termsCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: [
-      "term", "count_a", "count_b", "docs_a", "docs_b", "clusters_a", "clusters_b", "log_odds", "log_odds_z", "p_value",
-      "q_value", "side",
-    ], formulaGuard: report.postings.formulaGuard)
+    var csv = CSVWriter(
+      header: [
+        "term", "count_a", "count_b", "docs_a", "docs_b", "clusters_a", "clusters_b", "log_odds", "log_odds_z",
+        "p_value",
+        "q_value", "side",
+      ], formulaGuard: report.postings.formulaGuard)
     let overlap = report.overlap
     for term in report.overlap.terms {
       csv.appendRow([
@@ -141,9 +147,11 @@ public struct ReportWriter: Sendable {
   }
 
   func similarityCSV(_ report: AnalysisReport) -> String {
-    var csv = CSVWriter(header: [
-      "role_a", "role_b", "n_a", "n_b", "clusters_a", "clusters_b", "overlap_index", "cosine_raw", "jaccard_raw", "note",
-    ], formulaGuard: report.postings.formulaGuard)
+    var csv = CSVWriter(
+      header: [
+        "role_a", "role_b", "n_a", "n_b", "clusters_a", "clusters_b", "overlap_index", "cosine_raw", "jaccard_raw",
+        "note",
+      ], formulaGuard: report.postings.formulaGuard)
     for similarity in report.overlap.similarities {
       csv.appendRow([
         .text(similarity.roleA.rawValue), .text(similarity.roleB.rawValue),
@@ -175,47 +183,74 @@ public struct ReportWriter: Sendable {
       ("duplicates", .integer(report.postings.duplicates)),
       ("duplicates_included", .bool(report.run.includeDuplicates)),
       ("postings_in_overlap", .integer(counted)),
-      ("ingest", .object([
-        ("json_ld", .integer(report.ingest.jsonLD)),
-        ("mojibake_repaired", .integer(report.ingest.mojibakeRepaired)),
-        ("encodings", .object(report.ingest.encodings.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
-        ("skipped_by_reason", .object(SkipReason.allCases.compactMap { reason in
-          let count = report.skipped.filter { $0.reason == reason }.count
-          return count == 0 ? nil : (reason.rawValue, .integer(count))
-        })),
-      ])),
+      (
+        "ingest",
+        .object([
+          ("json_ld", .integer(report.ingest.jsonLD)),
+          ("mojibake_repaired", .integer(report.ingest.mojibakeRepaired)),
+          (
+            "encodings",
+            .object(report.ingest.encodings.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })
+          ),
+          (
+            "skipped_by_reason",
+            .object(
+              SkipReason.allCases.compactMap { reason in
+                let count = report.skipped.filter { $0.reason == reason }.count
+                return count == 0 ? nil : (reason.rawValue, .integer(count))
+              })
+          ),
+        ])
+      ),
       ("roles", .object(Role.allCases.map { ($0.rawValue, .integer(report.postings.count(of: $0))) })),
-      ("pair", .object([
-        ("role_a", .string(options.roleA.rawValue)),
-        ("role_b", .string(options.roleB.rawValue)),
-        ("n_a", .integer(overlap.postings(options.roleA))),
-        ("n_b", .integer(overlap.postings(options.roleB))),
-        ("clusters_a", .integer(overlap.clusterCount(options.roleA))),
-        ("clusters_b", .integer(overlap.clusterCount(options.roleB))),
-      ])),
-      ("settings", .object([
-        ("resampling_unit", .string("cluster")),
-        ("bootstrap_replicates", .integer(options.replicates)),
-        ("permutations", .integer(options.permutations)),
-        ("cv_folds", .integer(options.folds)),
-        ("cv_repeats", .integer(options.crossValidationRepeats)),
-        ("size_matched_draws", .integer(options.draws)),
-        ("min_clusters", .integer(options.minimumClusters)),
-        ("prior_strength", .number(options.priorStrength)),
-        ("term_fdr", .number(options.termFalseDiscoveryRate)),
-        ("top_k", .integer(options.topK)),
-      ])),
-      ("distinctive_terms", .object([
-        (options.roleA.rawValue, .array(overlap.distinctive(options.roleA).map { .string($0.term) })),
-        (options.roleB.rawValue, .array(overlap.distinctive(options.roleB).map { .string($0.term) })),
-        ("shared_core", .array(overlap.sharedCore().map { .string($0.term) })),
-      ])),
-      ("headline", .object(overlap.figures.map { figure in
-        (figure.metric, .object([
-          ("value", .number(figure.value)), ("ci_low", .number(figure.ciLow)), ("ci_high", .number(figure.ciHigh)),
-          ("p_value", .number(figure.pValue)), ("note", .string(figure.note)),
-        ]))
-      })),
+      (
+        "pair",
+        .object([
+          ("role_a", .string(options.roleA.rawValue)),
+          ("role_b", .string(options.roleB.rawValue)),
+          ("n_a", .integer(overlap.postings(options.roleA))),
+          ("n_b", .integer(overlap.postings(options.roleB))),
+          ("clusters_a", .integer(overlap.clusterCount(options.roleA))),
+          ("clusters_b", .integer(overlap.clusterCount(options.roleB))),
+        ])
+      ),
+      (
+        "settings",
+        .object([
+          ("resampling_unit", .string("cluster")),
+          ("bootstrap_replicates", .integer(options.replicates)),
+          ("permutations", .integer(options.permutations)),
+          ("cv_folds", .integer(options.folds)),
+          ("cv_repeats", .integer(options.crossValidationRepeats)),
+          ("size_matched_draws", .integer(options.draws)),
+          ("min_clusters", .integer(options.minimumClusters)),
+          ("prior_strength", .number(options.priorStrength)),
+          ("term_fdr", .number(options.termFalseDiscoveryRate)),
+          ("top_k", .integer(options.topK)),
+        ])
+      ),
+      (
+        "distinctive_terms",
+        .object([
+          (options.roleA.rawValue, .array(overlap.distinctive(options.roleA).map { .string($0.term) })),
+          (options.roleB.rawValue, .array(overlap.distinctive(options.roleB).map { .string($0.term) })),
+          ("shared_core", .array(overlap.sharedCore().map { .string($0.term) })),
+        ])
+      ),
+      (
+        "headline",
+        .object(
+          overlap.figures.map { figure in
+            (
+              figure.metric,
+              .object([
+                ("value", .number(figure.value)), ("ci_low", .number(figure.ciLow)),
+                ("ci_high", .number(figure.ciHigh)),
+                ("p_value", .number(figure.pValue)), ("note", .string(figure.note)),
+              ])
+            )
+          })
+      ),
     ])
   }
 }

@@ -10,7 +10,8 @@ package enum Summary {
     let overlap = report.overlap
     lines.append(
       "\(report.postings.count) postings from \(report.run.inputFiles) inputs; \(report.skipped.count) skipped; "
-        + "\(report.postings.duplicates) duplicates\(report.run.includeDuplicates ? " (included)" : " (left out of the overlap)")")
+        + "\(report.postings.duplicates) duplicates\(report.run.includeDuplicates ? " (included)" : " (left out of the overlap)")"
+    )
     lines.append("")
     lines.append("Postings per role:")
     for role in Role.allCases {
@@ -37,7 +38,8 @@ package enum Summary {
           }
           if let p = figure.pValue { line += "  p=\(CSVWriter.format(p, decimals: 4))" }
         } else {
-          line += "      -  (\(figure.note.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))"
+          line +=
+            "      -  (\(figure.note.split(separator: ";").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))"
         }
         lines.append(line)
       }
@@ -50,7 +52,8 @@ package enum Summary {
     if !core.isEmpty { lines.append("  shared core: " + core.joined(separator: ", ")) }
     let o = overlap.options
     lines.append(
-      "  (clusters resampled: \(o.replicates) bootstrap replicates, \(o.permutations) permutations, seed \(report.run.seed))")
+      "  (clusters resampled: \(o.replicates) bootstrap replicates, \(o.permutations) permutations, seed \(report.run.seed))"
+    )
     lines.append("")
     lines.append("Reports written to \(out)/")
     return lines.joined(separator: "\n") + "\n"
@@ -80,13 +83,18 @@ package enum ClassificationText {
   package static func explanation(_ c: Classification) -> String {
     var lines: [String] = []
     if !c.acronymReadings.isEmpty {
-      lines.append("  acronyms: " + c.acronymReadings.sorted { $0.key < $1.key }.map { "\($0.key.uppercased()) = \($0.value)" }.joined(separator: ", "))
+      lines.append(
+        "  acronyms: "
+          + c.acronymReadings.sorted { $0.key < $1.key }.map { "\($0.key.uppercased()) = \($0.value)" }.joined(
+            separator: ", "))
     }
     let ranked = Role.allCases.sorted { c.score($0) != c.score($1) ? c.score($0) > c.score($1) : $0 < $1 }
     for role in ranked {
       let evidence = c.evidence.filter { $0.role == role }.sorted { abs($0.contribution) > abs($1.contribution) }
       guard !evidence.isEmpty || role == .other || role == c.role else { continue }
-      lines.append("  \(role.rawValue): score \(CSVWriter.format(c.score(role), decimals: 2)), confidence \(CSVWriter.format(c.confidences[role.index], decimals: 3))")
+      lines.append(
+        "  \(role.rawValue): score \(CSVWriter.format(c.score(role), decimals: 2)), confidence \(CSVWriter.format(c.confidences[role.index], decimals: 3))"
+      )
       if role == .other { lines.append("    base score (classification threshold)") }
       for item in evidence {
         let source: String
@@ -96,7 +104,8 @@ package enum ClassificationText {
         case .negative(let kind): source = "negative, \(kind.rawValue)"
         }
         lines.append(
-          "    \(CSVWriter.format(item.contribution, decimals: 2))  \"\(item.phrase)\" (\(source); weight \(CSVWriter.format(item.weight, decimals: 1)), count \(CSVWriter.format(item.count, decimals: 1)))")
+          "    \(CSVWriter.format(item.contribution, decimals: 2))  \"\(item.phrase)\" (\(source); weight \(CSVWriter.format(item.weight, decimals: 1)), count \(CSVWriter.format(item.count, decimals: 1)))"
+        )
       }
     }
     return lines.joined(separator: "\n") + "\n"
@@ -116,19 +125,24 @@ package enum ClassificationText {
       ("acronyms", .object(c.acronymReadings.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
     ]
     if explain {
-      pairs.append(("evidence", .array(c.evidence.map { item in
-        let source: String
-        switch item.source {
-        case .title: source = "title"
-        case .body(let kind): source = kind.rawValue
-        case .negative(let kind): source = "negative:" + kind.rawValue
-        }
-        return .object([
-          ("role", .string(item.role.rawValue)), ("source", .string(source)), ("phrase", .string(item.phrase)),
-          ("count", .number(item.count, decimals: 2)), ("weight", .number(item.weight, decimals: 2)),
-          ("contribution", .number(item.contribution, decimals: 4)),
-        ])
-      })))
+      pairs.append(
+        (
+          "evidence",
+          .array(
+            c.evidence.map { item in
+              let source: String
+              switch item.source {
+              case .title: source = "title"
+              case .body(let kind): source = kind.rawValue
+              case .negative(let kind): source = "negative:" + kind.rawValue
+              }
+              return .object([
+                ("role", .string(item.role.rawValue)), ("source", .string(source)), ("phrase", .string(item.phrase)),
+                ("count", .number(item.count, decimals: 2)), ("weight", .number(item.weight, decimals: 2)),
+                ("contribution", .number(item.contribution, decimals: 4)),
+              ])
+            })
+        ))
     }
     return .object(pairs)
   }
@@ -147,9 +161,16 @@ package enum PostingText {
       ("location", posting.location.map { .string($0) } ?? .null),
       ("date_posted", posting.datePosted.map { .string($0) } ?? .null),
       ("format", .string(posting.format.rawValue)),
-      ("sections", .array(posting.sections.map { section in
-        .object([("heading", .string(section.heading)), ("kind", .string(section.kind.rawValue)), ("text", .string(section.text))])
-      })),
+      (
+        "sections",
+        .array(
+          posting.sections.map { section in
+            .object([
+              ("heading", .string(section.heading)), ("kind", .string(section.kind.rawValue)),
+              ("text", .string(section.text)),
+            ])
+          })
+      ),
       ("text", .string(posting.text)),
       ("warnings", .array(posting.warnings.map { .string($0) })),
       ("tokens", .array(tokens.map { .string($0) })),

@@ -29,7 +29,8 @@ public struct Verdict: Sendable {
         if n == 0 { return "no \(name(role)) postings" }
         return "only \(n) \(name(role)) posting\(n == 1 ? "" : "s") in \(k) cluster\(k == 1 ? "" : "s")"
       }
-    return "\(small.joined(separator: " and ")): too few to tell (at least \(overlap.options.minimumClusters) clusters per role are needed); the figures are computed but not reliable."
+    return
+      "\(small.joined(separator: " and ")): too few to tell (at least \(overlap.options.minimumClusters) clusters per role are needed); the figures are computed but not reliable."
   }
 
   /// The verdict: sample warning (if any), then separability, vocabulary overlap and the
@@ -42,18 +43,21 @@ public struct Verdict: Sendable {
     if let auc = overlap.figure("separability_auc"), let value = auc.value {
       let distinct = (auc.pValue ?? 1) < 0.05
       parts.append(
-        "\(pair) are \(distinct ? "distinguishable" : "not distinguishable") by their bodies (AUC \(Self.format(value))\(Self.interval(auc))\(Self.p(auc)))")
+        "\(pair) are \(distinct ? "distinguishable" : "not distinguishable") by their bodies (AUC \(Self.format(value))\(Self.interval(auc))\(Self.p(auc)))"
+      )
     }
     if let index = overlap.figure("overlap_index"), let value = index.value {
       let lead = parts.count > (insufficient ? 1 : 0) ? "their" : "The \(name(a)) and \(name(b))"
       parts.append(
-        "\(lead) vocabularies overlap at \(Self.format(value))\(Self.interval(index)) of the within-role level (1 = exchangeable\(Self.p(index, prefix: "; ")))")
+        "\(lead) vocabularies overlap at \(Self.format(value))\(Self.interval(index)) of the within-role level (1 = exchangeable\(Self.p(index, prefix: "; ")))"
+      )
     }
     if let ab = overlap.figure("share_a_reads_as_b"), let x = ab.value, let ba = overlap.figure("share_b_reads_as_a"),
       let y = ba.value
     {
       parts.append(
-        "with titles hidden, \(Self.percent(x))\(Self.percentInterval(ab)) of \(name(a)) postings read as \(name(b)) and \(Self.percent(y))\(Self.percentInterval(ba)) the other way")
+        "with titles hidden, \(Self.percent(x))\(Self.percentInterval(ab)) of \(name(a)) postings read as \(name(b)) and \(Self.percent(y))\(Self.percentInterval(ba)) the other way"
+      )
     }
     guard parts.count > (insufficient ? 1 : 0) else {
       return parts.first ?? "No \(name(a)) or \(name(b)) postings to compare."

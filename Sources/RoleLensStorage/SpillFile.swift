@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// A temporary file that holds bytes a run appends and reads back later, so that they need not
@@ -52,7 +52,8 @@ package final class SpillFile {
   package func append(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
     var written = 0
     while written < bytes.count {
-      let result = pwrite(descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written, off_t(size + written))
+      let result = pwrite(
+        descriptor, bytes.baseAddress.map { $0 + written }, bytes.count - written, off_t(size + written))
       if result < 0 && errno == EINTR { continue }
       guard result > 0 else {
         let reason = result < 0 ? Self.errnoText() : "no space left"

@@ -97,7 +97,9 @@ public enum TermCounter {
     }
     var result = TermCounts()
     for word in unigrams {
-      words.withBytes(spelling[Int(word)]) { result.append($0, hash: words.hashes[Int(spelling[Int(word)])], count: unigramCounts[Int(word)]) }
+      words.withBytes(spelling[Int(word)]) {
+        result.append($0, hash: words.hashes[Int(spelling[Int(word)])], count: unigramCounts[Int(word)])
+      }
     }
     bigrams.forEach { first, second, count in
       words.withBytes(first) { a in
@@ -132,7 +134,8 @@ private struct PairCounter {
   /// Counts one occurrence of the pair spelt `first`, `second`.
   @inline(__always)
   mutating func add(_ first: Int32, _ second: Int32, canonical: [Int32]) {
-    let key = UInt64(UInt32(bitPattern: canonical[Int(first)])) << 32 | UInt64(UInt32(bitPattern: canonical[Int(second)]))
+    let key =
+      UInt64(UInt32(bitPattern: canonical[Int(first)])) << 32 | UInt64(UInt32(bitPattern: canonical[Int(second)]))
     var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     while true {
       let entry = slots[slot]

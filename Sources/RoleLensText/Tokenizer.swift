@@ -360,7 +360,9 @@ public struct Tokenizer: Sendable {
 
   /// Copies a word's UTF-8 bytes to `output`, a curly apostrophe (U+2019) as a straight one,
   /// ASCII capitals lowercased when `lowercase` is set; returns the number of bytes written.
-  static func straighten(_ word: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, lowercase: Bool) -> Int {
+  static func straighten(
+    _ word: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, lowercase: Bool
+  ) -> Int {
     var read = 0
     var written = 0
     while read < word.count {

@@ -44,7 +44,9 @@ final class Progress: @unchecked Sendable {
     let text = String(format: "%d/%d files  %.0f/s  ETA %@", done, total, rate, eta)
     let width = max(0, min(30, Self.columns - text.count - 4))
     let filled = total == 0 ? width : width * done / total
-    let bar = width >= 5 ? "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " : ""
+    let bar =
+      width >= 5
+      ? "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] " : ""
     draw(bar + text)
   }
 

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import Foundation
 import RoleLensKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The command line as the process received it.
 ///
@@ -55,9 +56,10 @@ struct OutputFolder {
     for (offset, byte) in bytes.enumerated() {
       prefix.append(byte)
       let atEnd = offset == bytes.count - 1
-      guard (byte == UInt8(ascii: "/") || atEnd), prefix != [UInt8(ascii: "/")] else { continue }
+      guard byte == UInt8(ascii: "/") || atEnd, prefix != [UInt8(ascii: "/")] else { continue }
       if mkdir(cString(prefix), 0o777) != 0 && errno != EEXIST {
-        throw CommandFailure.failed("\(PathEscaping.text(prefix)): cannot write (cannot create the folder: \(systemError()))")
+        throw CommandFailure.failed(
+          "\(PathEscaping.text(prefix)): cannot write (cannot create the folder: \(systemError()))")
       }
     }
     let descriptor = open(cString(bytes), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -66,9 +68,9 @@ struct OutputFolder {
     }
     // The descriptor stays open until the process exits: the writers reach the folder by it.
     #if os(Linux)
-      return OutputFolder(display: text, path: "/proc/self/fd/\(descriptor)")
+    return OutputFolder(display: text, path: "/proc/self/fd/\(descriptor)")
     #else
-      return OutputFolder(display: text, path: "/dev/fd/\(descriptor)")
+    return OutputFolder(display: text, path: "/dev/fd/\(descriptor)")
     #endif
   }
 

@@ -80,5 +80,6 @@ func writeError(_ text: String) {
 
 /// The stderr line of a skipped input: `rolelens: path: skipped (reason): detail`.
 func reportSkip(_ skip: SkippedInput) {
-  writeError("rolelens: \(TerminalText.line(skip.path)): skipped (\(skip.reason.rawValue)): \(TerminalText.line(skip.detail))\n")
+  writeError(
+    "rolelens: \(TerminalText.line(skip.path)): skipped (\(skip.reason.rawValue)): \(TerminalText.line(skip.detail))\n")
 }

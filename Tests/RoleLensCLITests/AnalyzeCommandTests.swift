@@ -39,7 +39,8 @@ struct AnalyzeCommandTests {
     var inputs: [String] = []
     while let relative = enumerator.nextObject() as? String {
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(atPath: TestSupport.corpus.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+      FileManager.default.fileExists(
+        atPath: TestSupport.corpus.appendingPathComponent(relative).path, isDirectory: &isDirectory)
       if !isDirectory.boolValue && relative != "labels.csv" { inputs.append("Corpus/" + relative) }
     }
     #expect(inputs.count >= 40)
@@ -61,7 +62,10 @@ struct AnalyzeCommandTests {
     ]
     #expect(
       header
-        == ["id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up", "needs_review"]
+        == [
+          "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
+          "needs_review",
+        ]
         + roles.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"])
   }
 
@@ -71,8 +75,10 @@ struct AnalyzeCommandTests {
     _ = try TestSupport.run(["analyze", "Corpus", "--out", out.path, "--bootstrap", "0", "--quiet"])
     let postings = try Self.readCSV(out.appendingPathComponent("postings.csv"))
     let labels = try Self.readCSV(TestSupport.corpus.appendingPathComponent("labels.csv"))
-    let gold = Dictionary(uniqueKeysWithValues: zip(try Self.column("file", of: labels), try Self.column("label", of: labels)))
-    let predicted = Dictionary(uniqueKeysWithValues: zip(try Self.column("id", of: postings), try Self.column("role", of: postings)))
+    let gold = Dictionary(
+      uniqueKeysWithValues: zip(try Self.column("file", of: labels), try Self.column("label", of: labels)))
+    let predicted = Dictionary(
+      uniqueKeysWithValues: zip(try Self.column("id", of: postings), try Self.column("role", of: postings)))
     var agree = 0
     for (file, label) in gold where predicted[file] == label { agree += 1 }
     #expect(gold.count >= 40)
@@ -83,8 +89,12 @@ struct AnalyzeCommandTests {
   func deterministicAcrossRunsAndJobs() throws {
     let first = try TestSupport.temporaryFolder()
     let second = try TestSupport.temporaryFolder()
-    let one = try TestSupport.run(["analyze", "Corpus", "--out", first.path, "--bootstrap", "100", "--jobs", "1", "--quiet"])
-    let two = try TestSupport.run(["analyze", "Corpus", "--out", second.path, "--bootstrap", "100", "--jobs", "2", "--quiet"])
+    let one = try TestSupport.run([
+      "analyze", "Corpus", "--out", first.path, "--bootstrap", "100", "--jobs", "1", "--quiet",
+    ])
+    let two = try TestSupport.run([
+      "analyze", "Corpus", "--out", second.path, "--bootstrap", "100", "--jobs", "2", "--quiet",
+    ])
     #expect(one.status == 0 && two.status == 0)
     for file in Self.reportFiles {
       let a = try Data(contentsOf: first.appendingPathComponent(file))
@@ -103,7 +113,11 @@ struct AnalyzeCommandTests {
     let b = try Self.readCSV(second.appendingPathComponent("overlap.csv"))
     // The overlap index, its similarities and the shares use no random numbers; the AUC (folds)
     // and the size-matched figures (draws) do.
-    let seedFree = { (rows: [[String]]) in rows.filter { $0.count > 2 && ($0[2].hasPrefix("overlap") || $0[2].hasPrefix("similarity") || $0[2].hasPrefix("share")) } }
+    let seedFree = { (rows: [[String]]) in
+      rows.filter {
+        $0.count > 2 && ($0[2].hasPrefix("overlap") || $0[2].hasPrefix("similarity") || $0[2].hasPrefix("share"))
+      }
+    }
     #expect(try Self.column("value", of: [a[0]] + seedFree(a)) == Self.column("value", of: [b[0]] + seedFree(b)))
     #expect(try Self.column("ci_low", of: a) != Self.column("ci_low", of: b))
   }
@@ -122,7 +136,9 @@ struct AnalyzeCommandTests {
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let skipped = try Self.readCSV(out.appendingPathComponent("skipped.csv"))
     let reasons = Dictionary(
-      uniqueKeysWithValues: zip(try Self.column("path", of: skipped).map { URL(fileURLWithPath: $0).lastPathComponent }, try Self.column("reason", of: skipped)))
+      uniqueKeysWithValues: zip(
+        try Self.column("path", of: skipped).map { URL(fileURLWithPath: $0).lastPathComponent },
+        try Self.column("reason", of: skipped)))
     #expect(reasons == ["empty.txt": "empty", "image.html": "binary", "blank.md": "empty"])
     let postings = try Self.readCSV(out.appendingPathComponent("postings.csv"))
     #expect(try Self.column("role", of: postings) == ["product-manager"])
@@ -157,13 +173,15 @@ struct AnalyzeCommandTests {
     #expect(skipped.count == 2)
   }
 
-  @Test("bad options are usage errors with exit 2", arguments: [
-    ["analyze", "Corpus", "--out", "/tmp/x", "--roles", "product-manager"],
-    ["analyze", "Corpus", "--out", "/tmp/x", "--roles", "pm,product-manager"],
-    ["analyze", "Corpus", "--out", "/tmp/x", "--jobs", "0"],
-    ["analyze", "Corpus"],
-    ["frobnicate"],
-  ])
+  @Test(
+    "bad options are usage errors with exit 2",
+    arguments: [
+      ["analyze", "Corpus", "--out", "/tmp/x", "--roles", "product-manager"],
+      ["analyze", "Corpus", "--out", "/tmp/x", "--roles", "pm,product-manager"],
+      ["analyze", "Corpus", "--out", "/tmp/x", "--jobs", "0"],
+      ["analyze", "Corpus"],
+      ["frobnicate"],
+    ])
   func badOptions(arguments: [String]) throws {
     let result = try TestSupport.run(arguments)
     #expect(result.status == 2, "stderr: \(result.stderr)")
@@ -173,18 +191,25 @@ struct AnalyzeCommandTests {
   @Test("--roles picks the pair compared in overlap.csv and terms.csv")
   func rolesOption() throws {
     let out = try TestSupport.temporaryFolder()
-    let result = try TestSupport.run(["analyze", "Corpus", "--out", out.path, "--roles", "project-manager,delivery-manager", "--bootstrap", "0", "--quiet"])
+    let result = try TestSupport.run([
+      "analyze", "Corpus", "--out", out.path, "--roles", "project-manager,delivery-manager", "--bootstrap", "0",
+      "--quiet",
+    ])
     #expect(result.status == 0)
     let overlap = try Self.readCSV(out.appendingPathComponent("overlap.csv"))
     #expect(Set(try Self.column("role_a", of: overlap)) == ["project-manager"])
     #expect(Set(try Self.column("role_b", of: overlap)) == ["delivery-manager"])
   }
 
-  @Test("analyze on the 818 real postings accounts for every one", .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
+  @Test(
+    "analyze on the 818 real postings accounts for every one",
+    .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
   func sharedPostings() throws {
     let shared = try #require(TestSupport.sharedData)
     let out = try TestSupport.temporaryFolder()
-    let result = try TestSupport.run(["analyze", shared.appendingPathComponent("postings").path, "--out", out.path, "--bootstrap", "50", "--quiet"])
+    let result = try TestSupport.run([
+      "analyze", shared.appendingPathComponent("postings").path, "--out", out.path, "--bootstrap", "50", "--quiet",
+    ])
     #expect(result.status == 0)
     let postings = try Self.readCSV(out.appendingPathComponent("postings.csv")).count - 1
     let skippedRows = try Self.readCSV(out.appendingPathComponent("skipped.csv")).dropFirst()

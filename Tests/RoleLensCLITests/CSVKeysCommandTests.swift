@@ -12,15 +12,18 @@ struct CSVKeysCommandTests {
   static func folder() throws -> URL {
     let folder = try TestSupport.temporaryFolder("rolelens-keys")
     try TestSupport.write(
-      "Technical Project Manager\n\nResponsibilities:\n- Own the project schedule across the SDLC\n", to: "-draft-tpm.txt",
+      "Technical Project Manager\n\nResponsibilities:\n- Own the project schedule across the SDLC\n",
+      to: "-draft-tpm.txt",
       in: folder)
     try TestSupport.write(
       "=HYPERLINK(\"http://x\",\"Product Manager\")\n\nResponsibilities:\n- Own the product roadmap and run customer interviews\n",
       to: "=plan.txt", in: folder)
     try TestSupport.write(
-      "Product Manager\n\nResponsibilities:\n- Define product metrics and prioritize the backlog\n", to: "+pm.txt", in: folder)
+      "Product Manager\n\nResponsibilities:\n- Define product metrics and prioritize the backlog\n", to: "+pm.txt",
+      in: folder)
     try TestSupport.write(
-      "# Technical Lead\n\nResponsibilities:\n- Lead the engineers of the payments team and review designs\n", to: "@lead.md",
+      "# Technical Lead\n\nResponsibilities:\n- Lead the engineers of the payments team and review designs\n",
+      to: "@lead.md",
       in: folder)
     return folder
   }
@@ -63,7 +66,8 @@ struct CSVKeysCommandTests {
     defer { try? FileManager.default.removeItem(at: labels) }
     let roles = ["product-manager", "technical-project-manager", "product-manager", "technical-lead"]
     let path = try TestSupport.write(
-      "file,label\n" + zip(ids, roles).map { "\($0),\($1)" }.joined(separator: "\n") + "\n", to: "labels.csv", in: labels)
+      "file,label\n" + zip(ids, roles).map { "\($0),\($1)" }.joined(separator: "\n") + "\n", to: "labels.csv",
+      in: labels)
     let result = try TestSupport.run(["eval", folder.path, "--labels", path, "--min-support", "1"])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(!result.stdout.contains("not found"), "\(result.stdout)")

@@ -38,7 +38,9 @@ struct ClassifyAndInspectTests {
     #expect(object["role"] as? String == "technical-project-manager")
     #expect((object["scores"] as? [String: Any])?.count == 10)
     let evidence = try #require(object["evidence"] as? [[String: Any]])
-    #expect(evidence.contains { $0["source"] as? String == "title" && $0["phrase"] as? String == "technical project manager" })
+    #expect(
+      evidence.contains { $0["source"] as? String == "title" && $0["phrase"] as? String == "technical project manager" }
+    )
     #expect(evidence.contains { $0["phrase"] as? String == "sdlc" && $0["source"] as? String == "responsibilities" })
   }
 

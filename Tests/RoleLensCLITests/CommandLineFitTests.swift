@@ -22,7 +22,10 @@ struct CommandLineFitTests {
   @Test("analyze --help describes datasets, gzip, report.html and the statistics, with short options")
   func helpIsCurrent() throws {
     let help = try TestSupport.run(["analyze", "--help"]).stdout
-    for fragment in [".jsonl", ".gz", "report.html", "cluster", "-o, --out <dir>", "-j, --jobs <n>", "-q, --quiet", "--permutations <n>"] {
+    for fragment in [
+      ".jsonl", ".gz", "report.html", "cluster", "-o, --out <dir>", "-j, --jobs <n>", "-q, --quiet",
+      "--permutations <n>",
+    ] {
       #expect(help.contains(fragment), "no '\(fragment)' in analyze --help")
     }
     #expect(!help.contains("<jobs>") && !help.contains("<seed>"))
@@ -31,7 +34,9 @@ struct CommandLineFitTests {
   @Test("short options work like the long ones")
   func shortOptions() throws {
     let out = try TestSupport.temporaryFolder()
-    let result = try TestSupport.run(["analyze", "Corpus", "-o", out.path, "-j", "1", "-q", "--bootstrap", "50", "--permutations", "50"])
+    let result = try TestSupport.run([
+      "analyze", "Corpus", "-o", out.path, "-j", "1", "-q", "--bootstrap", "50", "--permutations", "50",
+    ])
     #expect(result.status == 0 && result.stderr.isEmpty)
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path))
   }
@@ -43,17 +48,20 @@ struct CommandLineFitTests {
     #expect(bash.contains("__rolelens_add_completions -d"))
     // What the bash script runs for `rolelens analyze --roles technical-project-manager,p<TAB>`.
     let roles = try TestSupport.run([
-      "---completion", "analyze", "--", "--roles", "3", "26", "rolelens", "analyze", "--roles", "technical-project-manager,p",
+      "---completion", "analyze", "--", "--roles", "3", "26", "rolelens", "analyze", "--roles",
+      "technical-project-manager,p",
     ])
     #expect(roles.stdout.contains("technical-project-manager,product-manager"), "\(roles.stdout)")
   }
 
   @Test(
     "on a 50-column terminal every progress frame fits the width and the last says what comes next",
-    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a pseudo-terminal"))
+    .enabled(
+      if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a pseudo-terminal"))
   func progressFitsTerminal() throws {
     let out = try TestSupport.temporaryFolder()
-    let command = "stty cols 50; '\(TestSupport.executable.path)' analyze Corpus -o '\(out.path)' --bootstrap 50 --permutations 50 >/dev/null"
+    let command =
+      "stty cols 50; '\(TestSupport.executable.path)' analyze Corpus -o '\(out.path)' --bootstrap 50 --permutations 50 >/dev/null"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
     process.arguments = ["-qfec", command, "/dev/null"]
@@ -66,7 +74,9 @@ struct CommandLineFitTests {
     process.waitUntilExit()
     let screen = String(decoding: data, as: UTF8.self)
     // Frames are separated by carriage returns; escape sequences take no columns.
-    let frames = screen.replacingOccurrences(of: "\u{1B}[K", with: "").split(whereSeparator: { $0 == "\r" || $0 == "\n" })
+    let frames = screen.replacingOccurrences(of: "\u{1B}[K", with: "").split(whereSeparator: {
+      $0 == "\r" || $0 == "\n"
+    })
     #expect(!frames.isEmpty)
     for frame in frames { #expect(frame.count <= 50, "frame of \(frame.count) columns: \(frame)") }
     #expect(screen.contains("computing statistics") && screen.contains("writing reports"), "\(screen)")
@@ -82,6 +92,8 @@ struct CommandLineFitTests {
     let lines = result.stdout.split(separator: "\n")
     #expect(lines.filter { $0.contains("no figures") }.count == 1, "\(result.stdout)")
     #expect(!lines.contains { $0.contains("overlap_index") })
-    #expect(result.stdout.contains("No technical project manager postings and no product manager postings"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("No technical project manager postings and no product manager postings"),
+      "\(result.stdout)")
   }
 }

@@ -10,11 +10,14 @@ struct EvalAndLexiconCommandTests {
   static func labelledFolder() throws -> URL {
     let folder = try TestSupport.temporaryFolder()
     try TestSupport.write(
-      "Product Manager\n\nResponsibilities:\n- Own the product roadmap and run customer interviews\n", to: "a.txt", in: folder)
+      "Product Manager\n\nResponsibilities:\n- Own the product roadmap and run customer interviews\n", to: "a.txt",
+      in: folder)
     try TestSupport.write(
-      "Senior Product Manager\n\nResponsibilities:\n- Define product metrics and prioritize the backlog\n", to: "b.txt", in: folder)
+      "Senior Product Manager\n\nResponsibilities:\n- Define product metrics and prioritize the backlog\n", to: "b.txt",
+      in: folder)
     try TestSupport.write(
-      "Technical Project Manager\n\nResponsibilities:\n- Own the project schedule across the SDLC\n", to: "c.txt", in: folder)
+      "Technical Project Manager\n\nResponsibilities:\n- Own the project schedule across the SDLC\n", to: "c.txt",
+      in: folder)
     try TestSupport.write(
       "Data Analyst\n\nResponsibilities:\n- Build dashboards in SQL and present findings\n", to: "d.txt", in: folder)
     try TestSupport.write(
@@ -57,7 +60,9 @@ struct EvalAndLexiconCommandTests {
   @Test("eval --min-support leaves roles with fewer labels out of macro-F1")
   func evalMinimumSupport() throws {
     let folder = try Self.labelledFolder()
-    let result = try TestSupport.run(["eval", folder.path, "--labels", folder.appendingPathComponent("labels.csv").path, "--min-support", "2"])
+    let result = try TestSupport.run([
+      "eval", folder.path, "--labels", folder.appendingPathComponent("labels.csv").path, "--min-support", "2",
+    ])
     #expect(result.status == 0)
     #expect(result.stdout.contains("macro-F1 0.667 over 1 roles"))
   }

@@ -129,7 +129,9 @@ struct ExtractionQualityTests {
 
   // MARK: - The benchmark
 
-  @Test("main-text extraction scores F1 ≥ 0.93 on the article-extraction benchmark pages", .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
+  @Test(
+    "main-text extraction scores F1 ≥ 0.93 on the article-extraction benchmark pages",
+    .enabled(if: TestSupport.sharedData != nil, Comment(rawValue: TestSupport.sharedDataMissing)))
   func benchmarkF1() throws {
     let data = try #require(TestSupport.sharedData)
     let folder = data.appendingPathComponent("extraction")

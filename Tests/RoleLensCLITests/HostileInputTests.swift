@@ -4,7 +4,7 @@ import Testing
 import _RoleLensTestSupport
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `rolelens analyze` on a folder of hostile inputs: every file is accounted for, with the
@@ -770,7 +770,8 @@ struct PathologicalNestingTests {
     return (Date().timeIntervalSince(start), usage.ru_maxrss)
   }
 
-  static let head = "<html><head><title>Technical Project Manager</title></head><body>"
+  static let head =
+    "<html><head><title>Technical Project Manager</title></head><body>"
     + "<h1>Technical Project Manager</h1><p>Plan releases and coordinate the teams on the roadmap.</p>"
 
   /// The three pathological shapes, with `n` tags of each kind.
@@ -778,14 +779,17 @@ struct PathologicalNestingTests {
     switch kind {
     case "deep": return head + String(repeating: "<div>", count: n) + "<p>Deep text.</p></body></html>"
     case "flat": return head + String(repeating: "<b>x</b> ", count: n) + "</body></html>"
-    case "unmatched": return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n) + "</body></html>"
+    case "unmatched":
+      return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n) + "</body></html>"
     default:
       return head + String(repeating: "<div>", count: n) + String(repeating: "</span>", count: n)
         + String(repeating: "<b>", count: n) + "</body></html>"
     }
   }
 
-  @Test("four times the bytes cost at most about four times the time, and memory stays bounded", arguments: ["deep", "unmatched", "both", "flat"])
+  @Test(
+    "four times the bytes cost at most about four times the time, and memory stays bounded",
+    arguments: ["deep", "unmatched", "both", "flat"])
   func linear(kind: String) throws {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -794,7 +798,8 @@ struct PathologicalNestingTests {
     // Flat markup: 300,000 and 1,200,000 elements (2.7 and 11 MB), past the element cap.
     let small = kind == "deep" ? 100_000 : (kind == "flat" ? 300_000 : 25_000)
     let smallFile = URL(fileURLWithPath: try TestSupport.write(Self.page(kind, small), to: "small.html", in: folder))
-    let largeFile = URL(fileURLWithPath: try TestSupport.write(Self.page(kind, small * 4), to: "large.html", in: folder))
+    let largeFile = URL(
+      fileURLWithPath: try TestSupport.write(Self.page(kind, small * 4), to: "large.html", in: folder))
     let smallCost = try Self.cost(smallFile)
     let largeCost = try Self.cost(largeFile)
     // Linear would be 4x (less, with start-up); quadratic is 16x. 8x leaves room for a busy machine.

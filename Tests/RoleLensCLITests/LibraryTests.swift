@@ -36,7 +36,9 @@ struct LibraryTests {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     let texts = try FileManager.default.contentsOfDirectory(atPath: TestSupport.corpus.path + "/text").sorted()
-      .map { String(decoding: try Data(contentsOf: TestSupport.corpus.appendingPathComponent("text/" + $0)), as: UTF8.self) }
+      .map {
+        String(decoding: try Data(contentsOf: TestSupport.corpus.appendingPathComponent("text/" + $0)), as: UTF8.self)
+      }
     var csv = "title,description\n"
     for round in 0..<3 {
       for text in texts {

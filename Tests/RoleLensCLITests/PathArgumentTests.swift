@@ -48,7 +48,9 @@ struct PathArgumentTests {
     // The reports are in the folder named by the byte 0xFF, not in one named U+FFFD.
     let listing = try TestSupport.runShell(#"cat "$(printf 'out\377')/postings.csv""#, in: folder)
     #expect(listing.status == 0, "\(listing.stderr)")
-    let rows = listing.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+    let rows = listing.stdout.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",").prefix(2).joined(separator: ",")
+    }
     #expect(rows == ["\\xFE\\xFF.txt,in/\\xFE\\xFF.txt", "\\xFF\\xFE.txt,in/\\xFF\\xFE.txt"])
     let replaced = try TestSupport.runShell(#"test ! -e "$(printf 'out\357\277\275')""#, in: folder)  // U+FFFD
     #expect(replaced.status == 0)

@@ -24,8 +24,11 @@ struct ReportAtomicityTests {
   static func killed(at syscall: String, _ n: Int, _ arguments: [String]) throws -> Int32 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: strace)
-    process.arguments = ["-f", "-qq", "-o", "/dev/null", "-e", "trace=\(syscall)", "-e", "inject=\(syscall):signal=KILL:when=\(n)",
-      TestSupport.executable.path] + arguments
+    process.arguments =
+      [
+        "-f", "-qq", "-o", "/dev/null", "-e", "trace=\(syscall)", "-e", "inject=\(syscall):signal=KILL:when=\(n)",
+        TestSupport.executable.path,
+      ] + arguments
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
@@ -50,7 +53,8 @@ struct ReportAtomicityTests {
       "Technical Project Manager\nPlan releases, own the delivery schedule and coordinate engineering teams.\n",
       to: "tpm.txt", in: inputsA)
     try TestSupport.write("Product Manager\nOwn the roadmap and prioritise the backlog.\n", to: "pm.txt", in: inputsA)
-    try TestSupport.write("Product Manager\nDefine the product vision and pricing with customers.\n", to: "pm.txt", in: inputsB)
+    try TestSupport.write(
+      "Product Manager\nDefine the product vision and pricing with customers.\n", to: "pm.txt", in: inputsB)
     let out = root.appendingPathComponent("out")
     let analyzeB = ["analyze", inputsB.path, "--out", out.path, "--quiet"]
 

@@ -32,14 +32,18 @@ struct ReportPageTests {
     #expect(!page.contains("src=\""))
     #expect(!page.contains("href=\"http"))
     #expect(page.components(separatedBy: "<svg").count - 1 == 3)
-    #expect(page.contains("Distinctive terms") && page.contains("Skills mentioned") && page.contains("How similar all roles are"))
+    #expect(
+      page.contains("Distinctive terms") && page.contains("Skills mentioned")
+        && page.contains("How similar all roles are"))
   }
 
   @Test("with too few postings the page says so first and draws no term or skill chart")
   func smallSampleHeadline() throws {
     let folder = try TestSupport.temporaryFolder()
     try TestSupport.write("Product Manager\n\nResponsibilities:\n- Own the product roadmap\n", to: "pm.txt", in: folder)
-    try TestSupport.write("Technical Project Manager\n\nResponsibilities:\n- Own the project schedule and SDLC\n", to: "tpm.txt", in: folder)
+    try TestSupport.write(
+      "Technical Project Manager\n\nResponsibilities:\n- Own the project schedule and SDLC\n", to: "tpm.txt", in: folder
+    )
     let out = try TestSupport.temporaryFolder()
     let result = try TestSupport.run(["analyze", folder.path, "--out", out.path, "--quiet"])
     #expect(result.status == 0)

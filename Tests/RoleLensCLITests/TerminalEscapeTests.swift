@@ -58,7 +58,9 @@ struct TerminalEscapeTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let out = try TestSupport.temporaryFolder("rolelens-escapes-out")
     defer { try? FileManager.default.removeItem(at: out) }
-    let result = try TestSupport.run(["analyze", folder.path, "--out", out.path, "--bootstrap", "0", "--permutations", "0"])
+    let result = try TestSupport.run([
+      "analyze", folder.path, "--out", out.path, "--bootstrap", "0", "--permutations", "0",
+    ])
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(Self.controls(result.stdout) == [])
     #expect(Self.controls(result.stderr) == [])

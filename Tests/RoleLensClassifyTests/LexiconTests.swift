@@ -236,10 +236,18 @@ struct LexiconTests {
     var yaml = try Self.validSource()
     // A phrase given twice in one mapping (Yams stops at such a mapping), and a bad weight.
     let phrases = try #require(yaml.range(of: "    phrases:\n"))
-    yaml.insert(contentsOf: "      twice over: 1\n      twice over: 2\n      unweighed: heavy\n", at: phrases.upperBound)
+    yaml.insert(
+      contentsOf: "      twice over: 1\n      twice over: 2\n      unweighed: heavy\n", at: phrases.upperBound)
     let problems = Self.problems(yaml)
-    #expect(problems.contains { $0.message.contains("duplicate phrase 'twice over'") && $0.line == Self.lineNumber(of: "      twice over: 2", in: yaml) })
-    #expect(problems.contains { $0.message.contains("bad weight 'heavy'") && $0.line == Self.lineNumber(of: "      unweighed: heavy", in: yaml) })
+    #expect(
+      problems.contains {
+        $0.message.contains("duplicate phrase 'twice over'")
+          && $0.line == Self.lineNumber(of: "      twice over: 2", in: yaml)
+      })
+    #expect(
+      problems.contains {
+        $0.message.contains("bad weight 'heavy'") && $0.line == Self.lineNumber(of: "      unweighed: heavy", in: yaml)
+      })
   }
 
   @Test("a YAML syntax error is one problem line with the line number")

@@ -75,7 +75,9 @@ struct ReferenceScorer: Sendable {
       if score > titleScores[match.role.index] { titleScores[match.role.index] = score }
       if explain {
         evidence.append(
-          Evidence(role: match.role, source: .title, phrase: match.pattern.text, count: 1, weight: match.pattern.weight, contribution: score))
+          Evidence(
+            role: match.role, source: .title, phrase: match.pattern.text, count: 1, weight: match.pattern.weight,
+            contribution: score))
       }
     }
 
@@ -97,67 +99,70 @@ struct ReferenceScorer: Sendable {
 
   /// Body evidence of tokenized sections: each role's raw (unsquashed) evidence, the skills
   /// mentioned and, when `explain`, the phrases behind it.
-  func bodyEvidence(_ sections: [(SectionKind, [Token])], explain: Bool) -> (raw: [Double], skills: Set<Int>, evidence: [Evidence]) {
+  func bodyEvidence(_ sections: [(SectionKind, [Token])], explain: Bool) -> (
+    raw: [Double], skills: Set<Int>, evidence: [Evidence]
+  ) {
     let roleCount = Role.allCases.count
     let scoring = lexicon.scoring
     var evidence: [Evidence] = []
-      var counts: [ReferencePhraseTable.Owner: Double] = [:]
-      var kindsSeen: [ReferencePhraseTable.Owner: SectionKind] = [:]
-      var skillHits = Set<Int>()
-      var length = 0
-      for (kind, tokens) in sections {
-        let sectionWeight = lexicon.sectionWeights[kind] ?? 0
-        guard sectionWeight > 0 else { continue }
-        length += tokens.count
-        table.matches(in: tokens) { entry in
-          for owner in entry.owners {
-            if case .skill(let index) = owner {
-              skillHits.insert(index)
-            } else {
-              counts[owner, default: 0] += sectionWeight
-              if kindsSeen[owner] == nil { kindsSeen[owner] = kind }
-            }
+    var counts: [ReferencePhraseTable.Owner: Double] = [:]
+    var kindsSeen: [ReferencePhraseTable.Owner: SectionKind] = [:]
+    var skillHits = Set<Int>()
+    var length = 0
+    for (kind, tokens) in sections {
+      let sectionWeight = lexicon.sectionWeights[kind] ?? 0
+      guard sectionWeight > 0 else { continue }
+      length += tokens.count
+      table.matches(in: tokens) { entry in
+        for owner in entry.owners {
+          if case .skill(let index) = owner {
+            skillHits.insert(index)
+          } else {
+            counts[owner, default: 0] += sectionWeight
+            if kindsSeen[owner] == nil { kindsSeen[owner] = kind }
           }
         }
       }
-      let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * Double(length) / scoring.averageLength)
-      var raw = [Double](repeating: 0, count: roleCount)
-      // Summed in a fixed order: dictionary order varies between runs, and floating-point sums
-      // depend on order.
-      for (owner, count) in counts.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
-        let saturated = count * (scoring.bm25K1 + 1) / (count + lengthFactor)
-        switch owner {
-        case .role(let role, let phrase):
-          let weight = lexicon.roles[role].phrases[phrase].weight
-          raw[role] += weight * saturated
-          if explain {
-            evidence.append(
-              Evidence(
-                role: Role.allCases[role], source: .body(kindsSeen[owner] ?? .general),
-                phrase: lexicon.roles[role].phrases[phrase].text, count: count, weight: weight,
-                contribution: weight * saturated))
-          }
-        case .negative(let role, let phrase):
-          let weight = lexicon.roles[role].negative[phrase].weight
-          raw[role] -= weight * saturated
-          if explain {
-            evidence.append(
-              Evidence(
-                role: Role.allCases[role], source: .negative(kindsSeen[owner] ?? .general),
-                phrase: lexicon.roles[role].negative[phrase].text, count: count, weight: weight,
-                contribution: -weight * saturated))
-          }
-        case .skill:
-          break
+    }
+    let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * Double(length) / scoring.averageLength)
+    var raw = [Double](repeating: 0, count: roleCount)
+    // Summed in a fixed order: dictionary order varies between runs, and floating-point sums
+    // depend on order.
+    for (owner, count) in counts.sorted(by: { $0.key.sortKey < $1.key.sortKey }) {
+      let saturated = count * (scoring.bm25K1 + 1) / (count + lengthFactor)
+      switch owner {
+      case .role(let role, let phrase):
+        let weight = lexicon.roles[role].phrases[phrase].weight
+        raw[role] += weight * saturated
+        if explain {
+          evidence.append(
+            Evidence(
+              role: Role.allCases[role], source: .body(kindsSeen[owner] ?? .general),
+              phrase: lexicon.roles[role].phrases[phrase].text, count: count, weight: weight,
+              contribution: weight * saturated))
         }
+      case .negative(let role, let phrase):
+        let weight = lexicon.roles[role].negative[phrase].weight
+        raw[role] -= weight * saturated
+        if explain {
+          evidence.append(
+            Evidence(
+              role: Role.allCases[role], source: .negative(kindsSeen[owner] ?? .general),
+              phrase: lexicon.roles[role].negative[phrase].text, count: count, weight: weight,
+              contribution: -weight * saturated))
+        }
+      case .skill:
+        break
       }
+    }
     return (raw, skillHits, evidence)
   }
 
   /// The top role of the body alone (title hidden), as `classify` of the posting without its
   /// title would give, reusing `raw` when the acronyms read the same without the title.
   func bodyRole(_ posting: TokenizedPosting, readings: [String: [String]], raw: [Double]) -> Role {
-    let bodyReadings = posting.title.isEmpty ? readings : resolveAcronyms(TokenizedPosting(title: [], sections: posting.sections))
+    let bodyReadings =
+      posting.title.isEmpty ? readings : resolveAcronyms(TokenizedPosting(title: [], sections: posting.sections))
     var evidence = raw
     if bodyReadings != readings {
       let sections = posting.sections.map { ($0.kind, expand($0.tokens, readings: bodyReadings, minimumLength: 3)) }
@@ -229,10 +234,11 @@ struct ReferenceScorer: Sendable {
     }
     let namesRole = matches.contains { $0.role != .other }
     return matches.filter { candidate in
-      !(namesRole && candidate.role == .other) && !matches.contains { other in
-        other.role != candidate.role && other.start <= candidate.start && candidate.end <= other.end
-          && (other.end - other.start) > (candidate.end - candidate.start)
-      }
+      !(namesRole && candidate.role == .other)
+        && !matches.contains { other in
+          other.role != candidate.role && other.start <= candidate.start && candidate.end <= other.end
+            && (other.end - other.start) > (candidate.end - candidate.start)
+        }
     }
   }
 

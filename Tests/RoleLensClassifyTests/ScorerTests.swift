@@ -220,7 +220,8 @@ struct BodyReadingTests {
   @Test("role names are masked out of bodies, and the next word starts after a break")
   func maskingTitlePhrases() throws {
     let scorer = Scorer(lexicon: try Lexicon.bundled())
-    let tokens = Tokenizer().tokens("As Technical Project Manager (TPM) you lead a backend engineer and own the roadmap")
+    let tokens = Tokenizer().tokens(
+      "As Technical Project Manager (TPM) you lead a backend engineer and own the roadmap")
     let masked = scorer.maskingTitlePhrases(tokens).map(\.text)
     #expect(!masked.contains("technical") && !masked.contains("project") && !masked.contains("tpm"))
     #expect(masked.contains("roadmap") && masked.contains("as"))

@@ -30,7 +30,9 @@ struct ControlCharacterTests {
 
   @Test("the controls a field may keep are kept")
   func keeping() {
-    #expect(ControlCharacters.replacing("a\nb\tc\rd\u{1B}", keeping: ControlCharacters.bodyLayout) == "a\nb\tc\u{240D}d\u{241B}")
+    #expect(
+      ControlCharacters.replacing("a\nb\tc\rd\u{1B}", keeping: ControlCharacters.bodyLayout)
+        == "a\nb\tc\u{240D}d\u{241B}")
     #expect(ControlCharacters.replacing("a\nb\tc\rd", keeping: ControlCharacters.escapedByFormats) == "a\nb\tc\rd")
   }
 

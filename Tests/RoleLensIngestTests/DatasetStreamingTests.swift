@@ -36,7 +36,10 @@ struct DatasetStreamingTests {
         posting.datePosted ?? "-", posting.text, posting.warnings.joined(separator: "|"), posting.facts.encoding,
         "\(posting.facts.mojibakeRepairs)",
       ].joined(separator: "\u{1F}")
-    } + result.skipped.map { "\(URL(fileURLWithPath: $0.path).lastPathComponent)#\($0.row ?? -1) \($0.reason.rawValue) \($0.detail)" }
+    }
+      + result.skipped.map {
+        "\(URL(fileURLWithPath: $0.path).lastPathComponent)#\($0.row ?? -1) \($0.reason.rawValue) \($0.detail)"
+      }
   }
 
   static let description = """
@@ -106,7 +109,9 @@ struct DatasetStreamingTests {
     #expect(result.skipped.map(\.row) == [10])
     #expect(result.skipped.map(\.reason) == [.badRow])
     let table = CSVTable.parse(Self.csv)
-    #expect(result.postings.map(\.row) == table.filter { !($0.fields["description"] ?? "").trimmingWhitespace().isEmpty }.map(\.row))
+    #expect(
+      result.postings.map(\.row)
+        == table.filter { !($0.fields["description"] ?? "").trimmingWhitespace().isEmpty }.map(\.row))
   }
 
   @Test("JSON lines split into 7-byte chunks read the same; blank lines get no row number, broken ones are bad rows")
@@ -124,7 +129,8 @@ struct DatasetStreamingTests {
 
   @Test("a JSON line holding U+2028 is split there, as the text of a file read whole was")
   func jsonLineUnicodeBreak() throws {
-    let text = "{\"title\": \"A\", \"description\": \"first part of a long enough description\"}\u{2028}{\"title\": \"B\", \"description\": \"second part of a long enough description\"}\n"
+    let text =
+      "{\"title\": \"A\", \"description\": \"first part of a long enough description\"}\u{2028}{\"title\": \"B\", \"description\": \"second part of a long enough description\"}\n"
     let result = try Self.read(text, as: "feed.jsonl", options: Self.options(chunk: 5))
     #expect(result.postings.map(\.row) == [1, 2])
     #expect(result.postings.map(\.title) == ["A", "B"])
@@ -136,7 +142,9 @@ struct DatasetStreamingTests {
     let compressed = try Self.gzip(Array(Self.csv.utf8))
     for chunk in [7, 4096] {
       let result = try Self.read(compressed, as: "jobs.csv.gz", options: Self.options(chunk: chunk))
-      #expect(Self.summary(result).map { $0.replacingOccurrences(of: "jobs.csv.gz", with: "jobs.csv") } == Self.summary(plain))
+      #expect(
+        Self.summary(result).map { $0.replacingOccurrences(of: "jobs.csv.gz", with: "jobs.csv") } == Self.summary(plain)
+      )
     }
     let truncated = try Self.read(Array(compressed.prefix(compressed.count / 2)), as: "jobs.csv.gz")
     #expect(truncated.postings.isEmpty)
@@ -159,7 +167,8 @@ struct DatasetStreamingTests {
   func repairPerRow() throws {
     let clean = "Own the roadmap for the mobile checkout and talk to customers every week."
     let broken = "Own the caf\u{C3}\u{A9} roadmap and talk to customers every week, in M\u{C3}\u{BC}nchen."
-    let csv = "title,description\nProduct Manager,\(Self.cell(clean))\nProduct Manager,\(Self.cell(broken))\nProduct Manager,\(Self.cell(clean + " Again."))\n"
+    let csv =
+      "title,description\nProduct Manager,\(Self.cell(clean))\nProduct Manager,\(Self.cell(broken))\nProduct Manager,\(Self.cell(clean + " Again."))\n"
     let result = try Self.read(csv, as: "jobs.csv")
     #expect(result.postings.count == 3)
     #expect(result.postings.map(\.facts.mojibakeRepairs) == [0, 2, 0])
@@ -257,7 +266,9 @@ struct DatasetStreamingTests {
           splitter.buffer += text[offset..<min(offset + chunk, text.count)]
           offset += chunk
         }
-        while let row = splitter.nextRow(atEnd: atEnd) { rows.append(String(decoding: splitter.buffer[row.range], as: UTF8.self)) }
+        while let row = splitter.nextRow(atEnd: atEnd) {
+          rows.append(String(decoding: splitter.buffer[row.range], as: UTF8.self))
+        }
         if atEnd { break }
       }
       #expect(rows == ["a,\"b\r\nc\"\"\",d\r", "\"\"\r", "x", "\"open"], "chunk \(chunk)")

@@ -143,8 +143,7 @@ struct HTMLExtractionTests {
   // MARK: - Title
 
   /// A page with the given title sources and a short posting body.
-  static func page(title: String?, openGraph: String?, h1: String?, jsonLDTitle: String?) -> String
-  {
+  static func page(title: String?, openGraph: String?, h1: String?, jsonLDTitle: String?) -> String {
     var head = ""
     if let title { head += "<title>\(title)</title>\n" }
     if let openGraph { head += "<meta property=\"og:title\" content=\"\(openGraph)\">\n" }

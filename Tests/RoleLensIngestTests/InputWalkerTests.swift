@@ -5,9 +5,9 @@ import _RoleLensTestSupport
 @testable import RoleLensIngest
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Walking inputs: a deterministic order, every entry accounted for, and nothing that could

@@ -70,12 +70,14 @@ struct MarkupPrepassTests {
 
   @Test("script and style bodies are dropped, their tags kept")
   func dropsBodies() {
-    let html = "<html><head><style>p { color: red }</style><script src=\"a.js\"></script>"
+    let html =
+      "<html><head><style>p { color: red }</style><script src=\"a.js\"></script>"
       + "<script>var x = \"<p>not text</p>\";</script></head><body><p>Run the release train.</p></body></html>"
     let result = Self.prepare(html)
     #expect(
       String(decoding: result.bytes, as: UTF8.self)
-        == "<html><head><style></style><script src=\"a.js\"></script><script></script></head><body><p>Run the release train.</p></body></html>")
+        == "<html><head><style></style><script src=\"a.js\"></script><script></script></head><body><p>Run the release train.</p></body></html>"
+    )
     #expect(result.droppedBytes == "p { color: red }".utf8.count + "var x = \"<p>not text</p>\";".utf8.count)
     #expect(!result.attributesTrimmed)
     Self.expectSameTree(html)
@@ -83,9 +85,13 @@ struct MarkupPrepassTests {
 
   @Test("JSON-LD scripts are kept whole, whatever the case of their type")
   func keepsJSONLD() {
-    let html = "<head><script TYPE='Application/LD+JSON'>{\"@type\": \"JobPosting\", \"title\": \"TPM\"}</script>"
+    let html =
+      "<head><script TYPE='Application/LD+JSON'>{\"@type\": \"JobPosting\", \"title\": \"TPM\"}</script>"
       + "<script>track()</script></head>"
-    #expect(Self.prepared(html) == "<head><script TYPE='Application/LD+JSON'>{\"@type\": \"JobPosting\", \"title\": \"TPM\"}</script><script></script></head>")
+    #expect(
+      Self.prepared(html)
+        == "<head><script TYPE='Application/LD+JSON'>{\"@type\": \"JobPosting\", \"title\": \"TPM\"}</script><script></script></head>"
+    )
     Self.expectSameTree(html)
   }
 
@@ -121,7 +127,9 @@ struct MarkupPrepassTests {
     let utf8 = "<p>Café — naïve façade 日本語 🚀</p><script>x</script><p>über</p>"
     #expect(Self.prepared(utf8) == "<p>Café — naïve façade 日本語 🚀</p><script></script><p>über</p>")
     let windows1252: [UInt8] = Array("<p>caf".utf8) + [0xE9, 0x93] + Array("</p><style>b{}</style>".utf8)
-    #expect(MarkupPrepass.prepare(windows1252).bytes == Array("<p>caf".utf8) + [0xE9, 0x93] + Array("</p><style></style>".utf8))
+    #expect(
+      MarkupPrepass.prepare(windows1252).bytes == Array("<p>caf".utf8) + [0xE9, 0x93]
+        + Array("</p><style></style>".utf8))
     #expect(MarkupPrepass.prepare([UInt8]()).bytes.isEmpty)
     #expect(Self.prepared("a < b and <") == "a < b and <")
   }
@@ -187,7 +195,8 @@ struct MarkupPrepassTests {
 
   @Test("start tags nested deeper than the cap are dropped, their text kept, with a warning")
   func capsDepth() throws {
-    let html = "<body>" + String(repeating: "<div>", count: 3000) + "<p>Own the release plan.</p>"
+    let html =
+      "<body>" + String(repeating: "<div>", count: 3000) + "<p>Own the release plan.</p>"
       + String(repeating: "</div>", count: 3000) + "<p>After.</p></body>"
     let result = Self.prepare(html)
     #expect(result.depthCapped)
@@ -195,11 +204,16 @@ struct MarkupPrepassTests {
     #expect(prepared.components(separatedBy: "<div>").count - 1 == MarkupPrepass.maximumDepth)
     // The first 1000 end tags close the kept divs; the shallow strays after them are libxml2's.
     // A paragraph may still open, within the content allowance.
-    #expect(prepared.hasSuffix("<p>Own the release plan.</p>" + String(repeating: "</div>", count: 3000) + "<p>After.</p></body>"))
+    #expect(
+      prepared.hasSuffix(
+        "<p>Own the release plan.</p>" + String(repeating: "</div>", count: 3000) + "<p>After.</p></body>"))
     #expect(Self.depth(result.bytes) <= MarkupPrepass.maximumDepth + 3)
     // Content elements too stop opening after the allowance.
-    let lists = "<body>" + String(repeating: "<div>", count: 1000) + String(repeating: "<ul><li>", count: 500) + "x</body>"
-    #expect(Self.depth(MarkupPrepass.prepare(Array(lists.utf8)).bytes) <= MarkupPrepass.maximumDepth + MarkupPrepass.contentDepthAllowance + 3)
+    let lists =
+      "<body>" + String(repeating: "<div>", count: 1000) + String(repeating: "<ul><li>", count: 500) + "x</body>"
+    #expect(
+      Self.depth(MarkupPrepass.prepare(Array(lists.utf8)).bytes) <= MarkupPrepass.maximumDepth
+        + MarkupPrepass.contentDepthAllowance + 3)
     let page = try #require(HTMLExtractor.extract(html: html, selectMainContent: true))
     #expect(page.warnings.contains(HTMLExtractor.depthCappedWarning))
     #expect(page.blocks.map(\.text).joined(separator: " ").contains("Own the release plan."))
@@ -211,7 +225,8 @@ struct MarkupPrepassTests {
 
   @Test("under deep nesting, end tags that close nothing open are dropped; libxml2 builds the same tree")
   func dropsStrayEndTags() {
-    let html = "<body><p>Lead " + String(repeating: "<div>", count: 300) + "the team"
+    let html =
+      "<body><p>Lead " + String(repeating: "<div>", count: 300) + "the team"
       + String(repeating: "</span>", count: 300) + "</b></div>tail</body>"
     let result = Self.prepare(html)
     #expect(result.droppedEndTags == 301)

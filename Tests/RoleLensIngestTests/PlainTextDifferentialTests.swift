@@ -97,7 +97,9 @@ struct PlainTextDifferentialTests {
   @Test("every fragment alone, and with markup, extracts the same")
   func singleFragments() {
     for fragment in Self.fragments {
-      for line in [fragment, "**\(fragment)**", "# \(fragment)", "- \(fragment)", "\(fragment):", fragment.uppercased()] {
+      for line in [
+        fragment, "**\(fragment)**", "# \(fragment)", "- \(fragment)", "\(fragment):", fragment.uppercased(),
+      ] {
         Self.expectSame("Title\n\(line)\nbody text")
         Self.expectSame(line)
         #expect(
@@ -120,7 +122,8 @@ struct PlainTextDifferentialTests {
       .deletingLastPathComponent()
     var files: [URL] = []
     for folder in [
-      root.appendingPathComponent("Corpus"), URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures"),
+      root.appendingPathComponent("Corpus"),
+      URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures"),
     ] {
       let found = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
       while let url = found?.nextObject() as? URL {
@@ -154,7 +157,9 @@ struct PlainTextDifferentialTests {
   @Test("control characters are found and replaced as before")
   func controlCharacters() {
     var generator = SplitMix(seed: 7)
-    let pieces = ["a", "é", "\n", "\t", "\r", "\u{1B}", "\u{0}", "\u{7F}", "\u{85}", "\u{9F}", "\u{A0}", "\u{C2}", "€", " "]
+    let pieces = [
+      "a", "é", "\n", "\t", "\r", "\u{1B}", "\u{0}", "\u{7F}", "\u{85}", "\u{9F}", "\u{A0}", "\u{C2}", "€", " ",
+    ]
     let keepings: [Set<Unicode.Scalar>] = [[], ControlCharacters.bodyLayout, ControlCharacters.escapedByFormats]
     for _ in 0..<3000 {
       var text = ""
@@ -170,7 +175,9 @@ struct PlainTextDifferentialTests {
   @Test("white space is collapsed as before, also in invalid UTF-8")
   func whiteSpace() {
     var generator = SplitMix(seed: 3)
-    let bytes: [UInt8] = [0x20, 0x0A, 0x09, 0x0D, 0x41, 0xC2, 0xA0, 0x85, 0xE2, 0x80, 0x8B, 0xA8, 0xE3, 0xEF, 0xBB, 0xBF, 0xE1, 0x9A, 0xFF]
+    let bytes: [UInt8] = [
+      0x20, 0x0A, 0x09, 0x0D, 0x41, 0xC2, 0xA0, 0x85, 0xE2, 0x80, 0x8B, 0xA8, 0xE3, 0xEF, 0xBB, 0xBF, 0xE1, 0x9A, 0xFF,
+    ]
     for _ in 0..<3000 {
       let sample = (0..<Int(generator.next() % 10)).map { _ in bytes[Int(generator.next() % UInt64(bytes.count))] }
       let new = sample.withUnsafeBufferPointer { normalizeSpace(utf8: $0) }

@@ -147,7 +147,10 @@ struct PlainTextExtractionTests {
   @Test(
     "a quoted YAML title in front matter is read as YAML: quotes gone, escapes read",
     arguments: [
-      ("title:  \"FWD.us: Product Manager, Criminal Justice Reform\"", "FWD.us: Product Manager, Criminal Justice Reform"),
+      (
+        "title:  \"FWD.us: Product Manager, Criminal Justice Reform\"",
+        "FWD.us: Product Manager, Criminal Justice Reform"
+      ),
       ("title: 'Product Manager, Women''s Health'", "Product Manager, Women's Health"),
       ("title: \"The \\\"Platform\\\" Product Manager\"", "The \"Platform\" Product Manager"),
       ("title: \"Caf\\u00E9 Product Manager\"", "Café Product Manager"),

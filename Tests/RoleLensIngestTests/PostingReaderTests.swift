@@ -5,9 +5,9 @@ import _RoleLensTestSupport
 @testable import RoleLensIngest
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// `PostingReader.read` on real files: every file becomes a posting or a skipped entry with a

@@ -34,8 +34,10 @@ enum ReferencePlainTextExtractor {
   /// - Parameter maxTitleLength: Lines longer than this (in characters) are never the title
   ///   or a field's value.
   static func extract(_ text: String, maxTitleLength: Int = IngestOptions().maxTitleLength) -> Result {
-    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-      .map { referenceNormalizeSpace(String($0)) }
+    let lines = text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+    )
+    .map { referenceNormalizeSpace(String($0)) }
     var title: String?
     var titleLine: Int?
     var company: String?
@@ -49,7 +51,11 @@ enum ReferencePlainTextExtractor {
       guard line.count <= maxTitleLength, let (key, written) = metadata(line) else { continue }
       let value = frontMatter.contains(index) ? yamlScalar(written) : written
       switch key {
-      case "title", "job title", "position": if title == nil { title = value; titleLine = index }
+      case "title", "job title", "position":
+        if title == nil {
+          title = value
+          titleLine = index
+        }
       case "company", "employer", "organization", "organisation": company = company ?? value
       case "location": location = location ?? value
       case "date posted", "posted", "date": datePosted = datePosted ?? value
@@ -63,7 +69,8 @@ enum ReferencePlainTextExtractor {
       title = stripMarkup(lines[first])
       titleLine = first
     }
-    var body = lines.enumerated().filter { index, _ in index != titleLine && !metadataLines.contains(index) }.map(\.element)
+    var body = lines.enumerated().filter { index, _ in index != titleLine && !metadataLines.contains(index) }.map(
+      \.element)
     if body.allSatisfy(\.isEmpty) && !metadataLines.subtracting([titleLine].compactMap { $0 }).isEmpty {
       // Nothing but fields: their lines are the text ("Location: Remote. You will own the
       // roadmap." is a description, not only a location).
@@ -76,7 +83,10 @@ enum ReferencePlainTextExtractor {
 
   /// Sections of a plain-text body (no title line): heading lines start sections.
   static func bodySections(_ text: String) -> [PostingSection] {
-    sections(ofLines: text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+    sections(
+      ofLines: text.split(
+        omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+      )
       .map { referenceNormalizeSpace(String($0)) })
   }
 
@@ -124,7 +134,9 @@ enum ReferencePlainTextExtractor {
         return index == scalars.count - 1 ? referenceNormalizeSpace(String(result)) : value
       }
       if quote == "\"", scalar == "\\" {
-        guard index + 1 < scalars.count, let (unescaped, length) = yamlEscape(scalars, at: index + 1) else { return value }
+        guard index + 1 < scalars.count, let (unescaped, length) = yamlEscape(scalars, at: index + 1) else {
+          return value
+        }
         result.append(unescaped)
         index += 1 + length
         continue
@@ -179,7 +191,8 @@ enum ReferencePlainTextExtractor {
       let text = stripMarkup(line)
       return text.isEmpty ? nil : text
     }
-    let unbolded = line.hasPrefix("**") && line.hasSuffix("**") && line.count > 4
+    let unbolded =
+      line.hasPrefix("**") && line.hasSuffix("**") && line.count > 4
       ? String(line.dropFirst(2).dropLast(2)) : nil
     if let unbolded, unbolded.count <= 80, !unbolded.has("**") {
       return stripTrailingColon(unbolded)
@@ -212,7 +225,8 @@ enum ReferencePlainTextExtractor {
   static func stripMarkup(_ line: String) -> String {
     var text = Substring(line)
     if isATXHeading(line) { text = text.drop(while: { $0 == "#" }) }
-    var result = String(text).referenceReplacingOccurrences(of: "**", with: "").referenceReplacingOccurrences(of: "__", with: "")
+    var result = String(text).referenceReplacingOccurrences(of: "**", with: "").referenceReplacingOccurrences(
+      of: "__", with: "")
     result = result.trimmingWhitespace()
     return result
   }
@@ -247,41 +261,62 @@ enum ReferenceSectionClassifier {
   /// order wins, so "nice to have" is not taken for requirements).
   static let cues: [(SectionKind, [String])] = [
     // "About the role" and "About you" are not about the company.
-    (.responsibilities, [
-      "about the role", "about this role", "about the job", "about the position",
-      "about the opportunity",
-    ]),
+    (
+      .responsibilities,
+      [
+        "about the role", "about this role", "about the job", "about the position",
+        "about the opportunity",
+      ]
+    ),
     (.requirements, ["about you", "bring"]),
-    (.legal, [
-      "equal opportunit", "equal employment", "eeo", "diversity", "accommodation", "privacy",
-      "disclaimer", "legal", "e-verify", "non-discrimination", "inclusion",
-    ]),
-    (.benefits, [
-      "benefit", "perks", "what we offer", "we offer", "compensation", "salary", "pay range",
-      "why join", "why work", "what's in it for you", "what you get", "what you'll get", "rewards",
-    ]),
-    (.niceToHave, [
-      "nice to have", "nice-to-have", "preferred", "bonus", "desirable", "plus if", "extra credit",
-      "good to have", "would be great",
-    ]),
-    (.about, [
-      "about us", "about the company", "who we are", "our company", "company overview",
-      "our mission", "about the team", "our story", "the company", "about ", "our team",
-      "life at", "culture",
-    ]),
-    (.requirements, [
-      "requirement", "qualification", "what you bring", "what you'll bring", "must have",
-      "must-have", "you have", "skills", "experience", "who you are", "looking for", "about you",
-      "you are", "you'll need", "you will need", "what we need", "your profile", "profile",
-      "competenc", "what it takes", "essential", "criteria",
-    ]),
-    (.responsibilities, [
-      "responsib", "what you'll do", "what you will do", "what you’ll do", "the role", "your role",
-      "duties", "day to day", "day-to-day", "in this role", "your impact", "you will", "you'll",
-      "what you'll be doing", "accountabilit", "the job", "the position", "role overview",
-      "job description", "key tasks", "your mission", "the opportunity", "scope", "what we expect",
-      "tasks", "overview", "summary",
-    ]),
+    (
+      .legal,
+      [
+        "equal opportunit", "equal employment", "eeo", "diversity", "accommodation", "privacy",
+        "disclaimer", "legal", "e-verify", "non-discrimination", "inclusion",
+      ]
+    ),
+    (
+      .benefits,
+      [
+        "benefit", "perks", "what we offer", "we offer", "compensation", "salary", "pay range",
+        "why join", "why work", "what's in it for you", "what you get", "what you'll get", "rewards",
+      ]
+    ),
+    (
+      .niceToHave,
+      [
+        "nice to have", "nice-to-have", "preferred", "bonus", "desirable", "plus if", "extra credit",
+        "good to have", "would be great",
+      ]
+    ),
+    (
+      .about,
+      [
+        "about us", "about the company", "who we are", "our company", "company overview",
+        "our mission", "about the team", "our story", "the company", "about ", "our team",
+        "life at", "culture",
+      ]
+    ),
+    (
+      .requirements,
+      [
+        "requirement", "qualification", "what you bring", "what you'll bring", "must have",
+        "must-have", "you have", "skills", "experience", "who you are", "looking for", "about you",
+        "you are", "you'll need", "you will need", "what we need", "your profile", "profile",
+        "competenc", "what it takes", "essential", "criteria",
+      ]
+    ),
+    (
+      .responsibilities,
+      [
+        "responsib", "what you'll do", "what you will do", "what you’ll do", "the role", "your role",
+        "duties", "day to day", "day-to-day", "in this role", "your impact", "you will", "you'll",
+        "what you'll be doing", "accountabilit", "the job", "the position", "role overview",
+        "job description", "key tasks", "your mission", "the opportunity", "scope", "what we expect",
+        "tasks", "overview", "summary",
+      ]
+    ),
   ]
 
   /// The kind a heading names, or `.general` when it names none.
@@ -417,7 +452,9 @@ func referenceNormalizeSpace(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
     case 0xE2 where index + 2 < count:
       let b1 = bytes[index + 1]
       let b2 = bytes[index + 2]
-      if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) { space = 3 }
+      if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) {
+        space = 3
+      }
     case 0xE3 where index + 2 < count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x80: space = 3
     case 0xEF where index + 2 < count && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF: space = 3
     case 0xE1 where index + 2 < count && bytes[index + 1] == 0x9A && bytes[index + 2] == 0x80: space = 3
@@ -435,7 +472,6 @@ func referenceNormalizeSpace(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
   }
   return String(decoding: output, as: UTF8.self)
 }
-
 
 /// `ControlCharacters.replace(in:keeping:)` as it was.
 enum ReferenceControlCharacters {
@@ -474,7 +510,6 @@ enum ReferenceControlCharacters {
     return false
   }
 }
-
 
 /// `PostingReader.dropLeadingTitle` as it was.
 enum ReferencePostingReader {

@@ -12,7 +12,8 @@ struct SimpleScalarsTests {
   }
 
   /// The scalars the path compares Characters with: ASCII, bullets, apostrophes.
-  static let marks: [Unicode.Scalar] = (UInt32(0)..<0x80).compactMap(Unicode.Scalar.init)
+  static let marks: [Unicode.Scalar] =
+    (UInt32(0)..<0x80).compactMap(Unicode.Scalar.init)
     + ["•", "·", "–", "▪", "◦", "●", "\u{2018}", "\u{2019}"]
 
   /// Whether `scalar` is its own Character next to ASCII letters on both sides.

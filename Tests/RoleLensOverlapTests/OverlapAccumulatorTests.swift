@@ -74,7 +74,8 @@ struct OverlapAccumulatorTests {
   func recordsRoundTrip() throws {
     try withSpillDirectory { directory in
       let postings = [
-        SpilledPosting(role: 3, scoresAs: 0b101, skills: [2, 0, 2], vector: TermVector(ids: [7, 1, 300_000], counts: [1, 0, -2])),
+        SpilledPosting(
+          role: 3, scoresAs: 0b101, skills: [2, 0, 2], vector: TermVector(ids: [7, 1, 300_000], counts: [1, 0, -2])),
         SpilledPosting(role: 0, scoresAs: 0, skills: [], vector: TermVector()),
         SpilledPosting(
           role: 9, scoresAs: UInt32.max, skills: [-1, 40],
@@ -103,7 +104,8 @@ struct OverlapAccumulatorTests {
     var accumulator = OverlapAccumulator(spillDirectory: missing, bufferCapacity: 64)
     for document in corpus.documents { accumulator.add(document) }
     #expect {
-      try OverlapAnalysis(options: bootstrapOptions(replicates: 0), skillCount: 3).run(accumulator, vocabulary: corpus.vocabulary)
+      try OverlapAnalysis(options: bootstrapOptions(replicates: 0), skillCount: 3).run(
+        accumulator, vocabulary: corpus.vocabulary)
     } throws: { error in
       guard case .spillFile(let path, let operation, _) = error as? OverlapError else { return false }
       return path.hasPrefix(missing.path) && operation == "create"

@@ -31,7 +31,9 @@ private struct Corpus {
     var generator = SeededGenerator(seed: seed)
     func posting(_ terms: [String]) -> [String: Int] {
       var counts: [String: Int] = [:]
-      for _ in 0..<6 { counts[terms[generator.nextIndex(below: terms.count)], default: 0] += 1 + generator.nextIndex(below: 2) }
+      for _ in 0..<6 {
+        counts[terms[generator.nextIndex(below: terms.count)], default: 0] += 1 + generator.nextIndex(below: 2)
+      }
       return counts
     }
     for _ in 0..<countA {
@@ -110,7 +112,9 @@ private func referenceIndex(_ corpus: Corpus, _ a: Role, _ b: Role) -> Double {
   for posting in corpus.raw { for term in posting.counts.keys { df[term, default: 0] += 1 } }
   func vector(_ counts: [String: Int]) -> [String: Double] {
     var v: [String: Double] = [:]
-    for (term, count) in counts where count > 0 { v[term] = (1 + log(Double(count))) * (log((1 + n) / (1 + df[term]!)) + 1) }
+    for (term, count) in counts where count > 0 {
+      v[term] = (1 + log(Double(count))) * (log((1 + n) / (1 + df[term]!)) + 1)
+    }
     let norm = v.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
     return v.mapValues { $0 / norm }
   }
@@ -125,7 +129,9 @@ private func referenceIndex(_ corpus: Corpus, _ a: Role, _ b: Role) -> Double {
     return order.map { key in
       let members = groups[key]!
       var mean: [String: Double] = [:]
-      for member in members { for (term, weight) in member { mean[term, default: 0] += weight / Double(members.count) } }
+      for member in members {
+        for (term, weight) in member { mean[term, default: 0] += weight / Double(members.count) }
+      }
       return mean
     }
   }
@@ -176,14 +182,16 @@ struct OverlapAnalysisTests {
 
   @Test("one role split at random looks exchangeable; two different roles do not")
   func nullAndPower() throws {
-    let null = Corpus.generated(countA: 25, countB: 25, termsA: shared + onlyA, termsB: shared + onlyA, seed: 3).run(options())
+    let null = Corpus.generated(countA: 25, countB: 25, termsA: shared + onlyA, termsB: shared + onlyA, seed: 3).run(
+      options())
     let index = try #require(null.figure("overlap_index"))
     #expect((index.ciLow ?? 2) <= 1 && 1 <= (index.ciHigh ?? 0), "null index \(index)")
     #expect((index.pValue ?? 0) >= 0.05)
     #expect((null.figure("separability_auc")?.pValue ?? 0) >= 0.05)
     #expect(null.terms.filter { $0.qValue < 0.05 }.count <= 1)
 
-    let power = Corpus.generated(countA: 25, countB: 25, termsA: shared + onlyA, termsB: shared + onlyB, seed: 3).run(options())
+    let power = Corpus.generated(countA: 25, countB: 25, termsA: shared + onlyA, termsB: shared + onlyB, seed: 3).run(
+      options())
     let different = try #require(power.figure("overlap_index"))
     #expect((different.ciHigh ?? 1) < 1)
     #expect((different.pValue ?? 1) < 0.05)
@@ -200,11 +208,13 @@ struct OverlapAnalysisTests {
     for seed in 0..<6 {
       let terms = shared + Array(onlyA.prefix(4))
       small.append(
-        try #require(Corpus.generated(countA: 10, countB: 60, termsA: terms, termsB: shared + onlyB, seed: 100 + UInt64(seed))
-          .run(options(replicates: 0, permutations: 0)).figure("overlap_index")?.value))
+        try #require(
+          Corpus.generated(countA: 10, countB: 60, termsA: terms, termsB: shared + onlyB, seed: 100 + UInt64(seed))
+            .run(options(replicates: 0, permutations: 0)).figure("overlap_index")?.value))
       large.append(
-        try #require(Corpus.generated(countA: 60, countB: 60, termsA: terms, termsB: shared + onlyB, seed: 200 + UInt64(seed))
-          .run(options(replicates: 0, permutations: 0)).figure("overlap_index")?.value))
+        try #require(
+          Corpus.generated(countA: 60, countB: 60, termsA: terms, termsB: shared + onlyB, seed: 200 + UInt64(seed))
+            .run(options(replicates: 0, permutations: 0)).figure("overlap_index")?.value))
     }
     let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
     #expect(abs(mean(small) - mean(large)) < 0.1, "\(mean(small)) vs \(mean(large))")
@@ -224,7 +234,9 @@ struct OverlapAnalysisTests {
       let y = try #require(b.figure(metric)?.value)
       #expect(abs(x - y) < 0.02, "\(metric): \(x) once, \(y) with copies")
     }
-    let width = { (r: OverlapResult) in (r.figure("separability_auc")?.ciHigh ?? 0) - (r.figure("separability_auc")?.ciLow ?? 0) }
+    let width = { (r: OverlapResult) in
+      (r.figure("separability_auc")?.ciHigh ?? 0) - (r.figure("separability_auc")?.ciLow ?? 0)
+    }
     #expect(width(b) >= 0.6 * width(a))
     #expect(b.clusterCount(.technicalProjectManager) == 15)
     #expect(a.terms.filter { $0.qValue < 0.05 }.count == b.terms.filter { $0.qValue < 0.05 }.count)
@@ -281,7 +293,10 @@ struct OverlapAnalysisTests {
     #expect(corpus.run(one).terms == corpus.run(two).terms)
     let other = corpus.run(options(seed: 99))
     let base = corpus.run(one)
-    for (x, y) in zip(base.figures, other.figures) where !["separability_auc"].contains(x.metric) && !x.metric.hasPrefix("jaccard") && !x.metric.hasPrefix("weighted") && !x.metric.hasPrefix("cosine") && !x.metric.hasPrefix("jensen") && !x.metric.hasPrefix("skill") {
+    for (x, y) in zip(base.figures, other.figures)
+    where !["separability_auc"].contains(x.metric) && !x.metric.hasPrefix("jaccard") && !x.metric.hasPrefix("weighted")
+      && !x.metric.hasPrefix("cosine") && !x.metric.hasPrefix("jensen") && !x.metric.hasPrefix("skill")
+    {
       #expect(x.value == y.value, "\(x.metric)")
     }
     #expect(base.figures.map(\.ciLow) != other.figures.map(\.ciLow))
@@ -319,7 +334,9 @@ struct OverlapAnalysisTests {
     #expect(result.terms == result.terms.sorted { $0.z != $1.z ? $0.z > $1.z : $0.term < $1.term })
     for term in result.terms {
       #expect(term.qValue >= term.pValue)
-      if let side = result.side(term) { #expect(term.qValue < 0.05 && (side == .technicalProjectManager) == (term.z > 0)) }
+      if let side = result.side(term) {
+        #expect(term.qValue < 0.05 && (side == .technicalProjectManager) == (term.z > 0))
+      }
     }
   }
 
@@ -345,7 +362,8 @@ struct OverlapAnalysisTests {
     for document in corpus.documents { accumulator.add(document) }
     let analysis = OverlapAnalysis(options: options(), skillCount: 3)
     let space = try analysis.pairSpace(accumulator, vocabulary: corpus.vocabulary)
-    var gram = OverlapAnalysis.CrossValidation(space: space, folds: 5, grams: OverlapAnalysis.CrossValidation.grams(space))
+    var gram = OverlapAnalysis.CrossValidation(
+      space: space, folds: 5, grams: OverlapAnalysis.CrossValidation.grams(space))
     var direct = OverlapAnalysis.CrossValidation(
       space: space, folds: 5, grams: OverlapAnalysis.CrossValidation.grams(space, limit: 0))
     #expect(!gram.postingGram.isEmpty && direct.postingGram.isEmpty)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RoleLensOverlap
+import Testing
 import _RoleLensTestSupport
 
 @testable import RoleLensReport
@@ -52,7 +52,8 @@ struct CSVRoundTripTests {
   func joinedDelimiters(value: String) throws {
     let line = CSVWriter.line([.text(value), .text("next")])
     let records = try StrictCSVReader.read(line)
-    #expect(bytes(records) == bytes([[guarded(value), "next"]]), "\(value.debugDescription) -> \(line.debugDescription)")
+    #expect(
+      bytes(records) == bytes([[guarded(value), "next"]]), "\(value.debugDescription) -> \(line.debugDescription)")
   }
 
   @Test("every generated string written as a text cell reads back as itself (guarded), in its own column")
@@ -65,7 +66,8 @@ struct CSVRoundTripTests {
       try #require(records.count == rows.count + 1, "seed \(seed): \(records.count) records for \(rows.count + 1) rows")
       for (index, row) in rows.enumerated() {
         let read = records[index + 1]
-        #expect(bytes([read]) == bytes([row.map(guarded)]), "seed \(seed), row \(index): \(row.map(\.debugDescription))")
+        #expect(
+          bytes([read]) == bytes([row.map(guarded)]), "seed \(seed), row \(index): \(row.map(\.debugDescription))")
       }
     }
   }
@@ -76,12 +78,16 @@ struct CSVRoundTripTests {
     for row in Self.rows(seed: 4) { csv.appendRow(row.map { .text($0) }) }
     for (index, record) in try StrictCSVReader.read(csv.output).enumerated() {
       for cell in record {
-        #expect(cell.unicodeScalars.first.map { !"=+-@\t\r".unicodeScalars.contains($0) } ?? true, "record \(index): \(cell.debugDescription)")
+        #expect(
+          cell.unicodeScalars.first.map { !"=+-@\t\r".unicodeScalars.contains($0) } ?? true,
+          "record \(index): \(cell.debugDescription)")
       }
     }
   }
 
-  @Test("Python's csv module reads the generated rows back identically", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+  @Test(
+    "Python's csv module reads the generated rows back identically",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
   func pythonReadsBack() throws {
     let rows = Self.rows(seed: 5)
     var csv = CSVWriter(header: ["a", "b", "c"])
@@ -108,10 +114,11 @@ struct CSVRoundTripTests {
     let records = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
       .dropLast().map { line in
         line.split(separator: ",", omittingEmptySubsequences: false).map { hex in
-          String(decoding: stride(from: 0, to: hex.count, by: 2).compactMap { offset -> UInt8? in
-            let start = hex.index(hex.startIndex, offsetBy: offset)
-            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
-          }, as: UTF8.self)
+          String(
+            decoding: stride(from: 0, to: hex.count, by: 2).compactMap { offset -> UInt8? in
+              let start = hex.index(hex.startIndex, offsetBy: offset)
+              return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)
+            }, as: UTF8.self)
         }
       }
     try #require(records.count == rows.count + 1, "\(records.count) records for \(rows.count + 1) rows")

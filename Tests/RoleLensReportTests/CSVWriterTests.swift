@@ -142,7 +142,8 @@ struct CSVWriterTests {
       if index % 5 == 0 { value = (value * 1e4).rounded(.down) / 1e4 + 0.00005 }
       let decimals = index % 7
       let printf = String(format: "%.\(decimals)f", value)
-      let expected = printf.hasPrefix("-") && printf.dropFirst().allSatisfy({ $0 == "0" || $0 == "." })
+      let expected =
+        printf.hasPrefix("-") && printf.dropFirst().allSatisfy({ $0 == "0" || $0 == "." })
         ? String(printf.dropFirst()) : printf
       #expect(CSVWriter.format(value, decimals: decimals) == expected, "\(value) with \(decimals) decimals")
       checked += 1

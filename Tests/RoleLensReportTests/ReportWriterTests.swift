@@ -31,10 +31,13 @@ private func sampleReport() throws -> AnalysisReport {
     location: "Zürich", sections: [])
   let records = [
     PostingRecord(
-      posting: first, classification: classification(.technicalProjectManager, runnerUp: .productManager, confidence: 0.75, needsReview: false),
+      posting: first,
+      classification: classification(
+        .technicalProjectManager, runnerUp: .productManager, confidence: 0.75, needsReview: false),
       duplicateOf: nil),
     PostingRecord(
-      posting: second, classification: classification(.productManager, runnerUp: .other, confidence: 0.4, needsReview: true),
+      posting: second,
+      classification: classification(.productManager, runnerUp: .other, confidence: 0.4, needsReview: true),
       duplicateOf: "jobs/tpm.html"),
   ]
   var options = OverlapOptions()
@@ -46,7 +49,8 @@ private func sampleReport() throws -> AnalysisReport {
   let overlap = OverlapResult(
     options: options, statistics: statistics, clusters: [.technicalProjectManager: 6, .productManager: 5],
     figures: [
-      OverlapFigure(metric: "jaccard_top_terms", value: 0.25, ciLow: 0.1, ciHigh: 0.40004, note: "top 5 terms by count"),
+      OverlapFigure(
+        metric: "jaccard_top_terms", value: 0.25, ciLow: 0.1, ciHigh: 0.40004, note: "top 5 terms by count"),
       OverlapFigure(metric: "weighted_jaccard", value: 1.0 / 3.0, ciLow: nil, ciHigh: nil, note: ""),
       OverlapFigure(metric: "overlap_index", value: 0.75, ciLow: 0.5, ciHigh: 0.9, pValue: 0.001, note: "size-free"),
       OverlapFigure(metric: "share_a_reads_as_b", value: nil, ciLow: nil, ciHigh: nil, note: "too few, see docs"),
@@ -74,7 +78,8 @@ private func sampleReport() throws -> AnalysisReport {
     records: records,
     skipped: [SkippedInput(path: "in/empty.txt", reason: .empty, detail: "the file has no bytes")],
     overlap: overlap, lexicon: lexicon,
-    run: RunInfo(toolVersion: "0.0.0-test", lexiconHash: lexicon.sourceHash, seed: 7, inputFiles: 3, includeDuplicates: false))
+    run: RunInfo(
+      toolVersion: "0.0.0-test", lexiconHash: lexicon.sourceHash, seed: 7, inputFiles: 3, includeDuplicates: false))
 }
 
 /// The sample report with postings and skipped inputs whose keys start with formula characters
@@ -89,7 +94,8 @@ private func keyedReport(formulaGuard: Bool) throws -> AnalysisReport {
     duplicateOf: nil)
   first.cluster = "-draft-tpm.txt"
   var second = PostingRecord(
-    posting: Posting(id: "=jobs.csv#2", path: "=jobs.csv", row: 2, format: .csv, title: "Product Manager", sections: []),
+    posting: Posting(
+      id: "=jobs.csv#2", path: "=jobs.csv", row: 2, format: .csv, title: "Product Manager", sections: []),
     classification: classification(.productManager, runnerUp: .other, confidence: 0.3, needsReview: true),
     duplicateOf: "-draft-tpm.txt")
   second.cluster = "-draft-tpm.txt"
@@ -158,7 +164,10 @@ struct ReportWriterTests {
     let header = try #require(csv.split(separator: "\n").first).split(separator: ",").map(String.init)
     #expect(
       header
-        == ["id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up", "needs_review"]
+        == [
+          "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
+          "needs_review",
+        ]
         + Role.ids.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"])
   }
 
@@ -166,9 +175,11 @@ struct ReportWriterTests {
   func postingsRows() throws {
     let lines = try ReportWriter().postingsCSV(try sampleReport()).split(separator: "\n").map(String.init)
     try #require(lines.count == 3)
-    #expect(lines[1].hasPrefix("jobs/tpm.html,in/jobs/tpm.html,,html,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Acme, Inc.\",,"))
+    #expect(
+      lines[1].hasPrefix("jobs/tpm.html,in/jobs/tpm.html,,html,\"'=HYPERLINK(\"\"http://evil\"\")\",\"Acme, Inc.\",,"))
     #expect(lines[1].hasSuffix(",,jobs/tpm.html,encoding fell back; no date"))
-    #expect(lines[2].hasPrefix("data.csv#2,in/data.csv,2,csv,Product Manager,,Zürich,product-manager,0.4000,other,true,"))
+    #expect(
+      lines[2].hasPrefix("data.csv#2,in/data.csv,2,csv,Product Manager,,Zürich,product-manager,0.4000,other,true,"))
     #expect(lines[2].hasSuffix(",jobs/tpm.html,data.csv#2,"))
     // 11 fixed columns, one score per role, duplicate_of, cluster and warnings.
     #expect(lines[2].split(separator: ",", omittingEmptySubsequences: false).count == 11 + Role.allCases.count + 3)
@@ -181,7 +192,10 @@ struct ReportWriterTests {
     #expect(parsed["seed"] as? String == "7")
     #expect(parsed["postings"] as? Int == 2)
     #expect(parsed["duplicates"] as? Int == 1)
-    let keys = ["\"tool\"", "\"version\"", "\"seed\"", "\"inputs\"", "\"postings\"", "\"skipped\"", "\"duplicates\"", "\"headline\""]
+    let keys = [
+      "\"tool\"", "\"version\"", "\"seed\"", "\"inputs\"", "\"postings\"", "\"skipped\"", "\"duplicates\"",
+      "\"headline\"",
+    ]
     let positions = try keys.map { key in try #require(text.range(of: key)).lowerBound }
     #expect(positions == positions.sorted())
   }

@@ -21,7 +21,8 @@ public enum TestSupport {
 
   /// A fixture file next to the calling test file: `Fixtures/<name>`.
   public static func fixture(_ name: String, file: StaticString = #filePath) -> URL {
-    URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name)
+    URL(fileURLWithPath: "\(file)").deletingLastPathComponent().appendingPathComponent("Fixtures")
+      .appendingPathComponent(name)
   }
 
   /// A new empty temporary folder.

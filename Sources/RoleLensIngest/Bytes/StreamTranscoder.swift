@@ -21,7 +21,8 @@ struct StreamTranscoder {
     var usable = input.count - input.count % unit
     if !final && unit == 2 && usable >= 2 {
       // A high surrogate at the end waits for its pair.
-      let last = encoding == .utf16LE
+      let last =
+        encoding == .utf16LE
         ? UInt16(input[usable - 1]) << 8 | UInt16(input[usable - 2])
         : UInt16(input[usable - 2]) << 8 | UInt16(input[usable - 1])
       if last >= 0xD800 && last <= 0xDBFF { usable -= 2 }

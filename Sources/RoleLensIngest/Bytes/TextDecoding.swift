@@ -129,7 +129,8 @@ package enum TextDecoding {
       var scalars = String.UnicodeScalarView()
       var i = bytes.startIndex
       while i + 3 < bytes.endIndex {
-        let quad = encoding == .utf32LE
+        let quad =
+          encoding == .utf32LE
           ? [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]
           : [bytes[i + 3], bytes[i + 2], bytes[i + 1], bytes[i]]
         let value = UInt32(quad[0]) | UInt32(quad[1]) << 8 | UInt32(quad[2]) << 16 | UInt32(quad[3]) << 24

@@ -60,7 +60,9 @@ func normalizeSpace(
     case 0xE2 where index + 2 < count:
       let b1 = source[index + 1]
       let b2 = source[index + 2]
-      if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) { space = 3 }
+      if (b1 == 0x80 && (b2 <= 0x8B || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF)) || (b1 == 0x81 && b2 == 0x9F) {
+        space = 3
+      }
     case 0xE3 where index + 2 < count && source[index + 1] == 0x80 && source[index + 2] == 0x80: space = 3
     case 0xEF where index + 2 < count && source[index + 1] == 0xBB && source[index + 2] == 0xBF: space = 3
     case 0xE1 where index + 2 < count && source[index + 1] == 0x9A && source[index + 2] == 0x80: space = 3

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// A dataset file's bytes, chunk by chunk: read(2) on the file, or through zlib for a `.gz`,
@@ -94,7 +94,9 @@ final class DatasetByteSource {
         case .failure(let failure): return .failure(failure)
         case .success(0):
           // The archive was whole when it was checked; it changed since.
-          return .failure(PostingReader.ReadFailure(reason: .corrupt, detail: "named .gz but not readable gzip data (truncated gzip data)"))
+          return .failure(
+            PostingReader.ReadFailure(
+              reason: .corrupt, detail: "named .gz but not readable gzip data (truncated gzip data)"))
         case .success: inflater.supply(compressed)
         }
       }
@@ -105,7 +107,8 @@ final class DatasetByteSource {
         }
       } catch {
         guard case .notGzip(let message) = error else { break }
-        return .failure(PostingReader.ReadFailure(reason: .corrupt, detail: "named .gz but not readable gzip data (\(message))"))
+        return .failure(
+          PostingReader.ReadFailure(reason: .corrupt, detail: "named .gz but not readable gzip data (\(message))"))
       }
     }
     return .success(0)

@@ -5,12 +5,16 @@ import Foundation
 /// as HTML.
 struct DatasetReader {
   /// Column names tried, in order, when the user names none.
-  static let titleColumns = ["title", "job_title", "jobtitle", "job title", "position", "position_title", "role", "name"]
+  static let titleColumns = [
+    "title", "job_title", "jobtitle", "job title", "position", "position_title", "role", "name",
+  ]
   static let textColumns = [
     "description", "job_description", "jobdescription", "job description", "description_html", "content",
     "body", "text", "details", "summary",
   ]
-  static let companyColumns = ["company", "company_name", "companyname", "employer", "organization", "hiring_organization", "hiringorganization"]
+  static let companyColumns = [
+    "company", "company_name", "companyname", "employer", "organization", "hiring_organization", "hiringorganization",
+  ]
   static let locationColumns = ["location", "job_location", "joblocation", "city", "place"]
   static let dateColumns = ["date_posted", "dateposted", "posted", "posted_at", "date", "created_at"]
 
@@ -41,7 +45,8 @@ struct DatasetReader {
     case .csv:
       let table = CSVTable.parseTable(text)
       if isLabelsHeader(table.header) {
-        let detail = "a labels file (columns \(table.header.joined(separator: ", "))) for rolelens eval --labels; not postings"
+        let detail =
+          "a labels file (columns \(table.header.joined(separator: ", "))) for rolelens eval --labels; not postings"
         return ReadResult(skipped: [SkippedInput(path: path, reason: .labels, detail: detail)])
       }
       rows = table.rows
@@ -105,10 +110,13 @@ struct DatasetReader {
     let description = fields[columns.text] ?? ""
     let title = columns.title.flatMap { fields[$0] } ?? ""
     guard !description.trimmingWhitespace().isEmpty else {
-      return ReadResult(skipped: [SkippedInput(path: path, row: row, reason: .badRow, detail: "empty '\(columns.text)'")])
+      return ReadResult(skipped: [
+        SkippedInput(path: path, row: row, reason: .badRow, detail: "empty '\(columns.text)'")
+      ])
     }
     let looksLikeHTML = description.has("</") || description.has("<br") || description.has("<p>")
-    let body = looksLikeHTML
+    let body =
+      looksLikeHTML
       ? "<html><head><title>\(Self.escape(title))</title></head><body>\(description)</body></html>"
       : title + "\n" + description
     var extracted = reader.extract(
@@ -122,7 +130,9 @@ struct DatasetReader {
       if let column = columns.location, let location = fields[column], !location.isEmpty {
         extracted.postings[index].location = location
       }
-      if let column = columns.date, let date = fields[column], !date.isEmpty { extracted.postings[index].datePosted = date }
+      if let column = columns.date, let date = fields[column], !date.isEmpty {
+        extracted.postings[index].datePosted = date
+      }
     }
     for index in extracted.skipped.indices { extracted.skipped[index].reason = .badRow }
     return extracted
@@ -173,7 +183,9 @@ struct DatasetReader {
         continue
       }
       let bytes = batch.rowBytes(index)
-      guard let parsed = fields(of: bytes, row: row, layout: layout, prepared: batch.rows[index].prepared) else { continue }
+      guard let parsed = fields(of: bytes, row: row, layout: layout, prepared: batch.rows[index].prepared) else {
+        continue
+      }
       let (fields, encoding, repairs) = (parsed.fields, parsed.encoding, parsed.repairs)
       var warnings = parsed.warnings
       if repairs > 0 {
@@ -257,7 +269,9 @@ struct DatasetReader {
       }
       if array == nil { array = [object] }
     }
-    guard let array else { return .failure(Failure(message: "JSON is neither an array of postings nor an object holding one")) }
+    guard let array else {
+      return .failure(Failure(message: "JSON is neither an array of postings nor an object holding one"))
+    }
     return .success(array.enumerated().map { ($0.offset + 1, flatten($0.element as? [String: Any] ?? [:])) })
   }
 

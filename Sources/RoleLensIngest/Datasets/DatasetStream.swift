@@ -254,7 +254,8 @@ public final class DatasetStream {
           let bytes = splitter.buffer[row.range]
           if onlyWhitespace { onlyWhitespace = Self.isWhitespace(bytes, decoding: decoding) }
           if let size = row.droppedSize {
-            return .failure(skip(.tooLarge, "header row of \(size) bytes; the limit is \(options.maxFileSize) (--max-file-size)"))
+            return .failure(
+              skip(.tooLarge, "header row of \(size) bytes; the limit is \(options.maxFileSize) (--max-file-size)"))
           }
           let (fields, _, _) = decoding.decode(CSVRecord(bytes))
           header = fields.map { TextRepair.repairMojibake($0).text.trimmingCharacters(in: .whitespaces) }
@@ -264,7 +265,8 @@ public final class DatasetStream {
         if let failure = fill() { return .failure(failure) }
       }
       if !onlyWhitespace && reader.isLabelsHeader(header) {
-        let detail = "a labels file (columns \(header.joined(separator: ", "))) for rolelens eval --labels; not postings"
+        let detail =
+          "a labels file (columns \(header.joined(separator: ", "))) for rolelens eval --labels; not postings"
         return .failure(skip(.labels, detail))
       }
     }

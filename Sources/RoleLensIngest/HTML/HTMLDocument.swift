@@ -54,7 +54,8 @@ struct HTMLDocument: ~Copyable {
       depthCapped = false
       elementsCapped = false
     } else {
-      let result = text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
+      let result =
+        text.utf8.withContiguousStorageIfAvailable { MarkupPrepass.prepare($0) }
         ?? MarkupPrepass.prepare(Array(text.utf8))
       utf8 = result.bytes
       attributesTrimmed = result.attributesTrimmed

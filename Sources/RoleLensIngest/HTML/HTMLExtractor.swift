@@ -101,10 +101,13 @@ enum HTMLExtractor {
   ]
 
   /// Substrings of a class or id that mark content.
-  static let contentMarkers = ["article", "body", "column", "content", "main", "entry", "story", "text", "post", "job", "description"]
+  static let contentMarkers = [
+    "article", "body", "column", "content", "main", "entry", "story", "text", "post", "job", "description",
+  ]
 
   /// Every class and id marker, matched in one pass, with the mask of each list.
-  static let markers = SubstringMatcher(Array(Set(boilerplateMarkers + strongBoilerplateMarkers + contentMarkers)).sorted())
+  static let markers = SubstringMatcher(
+    Array(Set(boilerplateMarkers + strongBoilerplateMarkers + contentMarkers)).sorted())
   static let boilerplateMask = markers.mask(of: boilerplateMarkers)
   static let strongBoilerplateMask = markers.mask(of: strongBoilerplateMarkers)
   static let contentMask = markers.mask(of: contentMarkers)
@@ -123,7 +126,8 @@ enum HTMLExtractor {
   ///   Pass `prepared: true` when the markup has been through `MarkupPrepass` already.
   static func extract(html: String, selectMainContent: Bool, prepared: Bool = false) -> ExtractedPage? {
     guard let document = HTMLDocument(html: html, prepared: prepared) else { return nil }
-    let warnings = (document.attributesTrimmed ? [attributesTrimmedWarning] : [])
+    let warnings =
+      (document.attributesTrimmed ? [attributesTrimmedWarning] : [])
       + (document.depthCapped ? [depthCappedWarning] : [])
       + (document.elementsCapped ? [elementsCappedWarning] : [])
     return document.withRoot { root in
@@ -192,11 +196,17 @@ enum HTMLExtractor {
   }
 
   /// `isBoilerplate` from attributes read once and the element's marker mask.
-  static func isBoilerplate(_ attributes: ElementAttributes, found: UInt64, hasNames: Bool, scratch: inout [UInt8]) -> Bool {
+  static func isBoilerplate(_ attributes: ElementAttributes, found: UInt64, hasNames: Bool, scratch: inout [UInt8])
+    -> Bool
+  {
     if attributes.hidden != nil { return true }
-    if let ariaHidden = attributes.ariaHidden, ElementAttributes.value(of: ariaHidden).lowercased() == "true" { return true }
+    if let ariaHidden = attributes.ariaHidden, ElementAttributes.value(of: ariaHidden).lowercased() == "true" {
+      return true
+    }
     if let style = attributes.style, isHiddenStyle(style, scratch: &scratch) { return true }
-    if let role = attributes.role, boilerplateRoles.contains(ElementAttributes.value(of: role).lowercased()) { return true }
+    if let role = attributes.role, boilerplateRoles.contains(ElementAttributes.value(of: role).lowercased()) {
+      return true
+    }
     guard hasNames else { return false }
     if found & strongBoilerplateMask != 0 { return true }
     guard found & boilerplateMask != 0 else { return false }
@@ -414,7 +424,8 @@ private struct BlockWalker {
     let tag = Tag(
       name: text,
       isFurniture: HTMLExtractor.furnitureElements.contains(text) || HTMLExtractor.fallbackElements.contains(text),
-      isDroppedElement: HTMLExtractor.droppedElements.contains(text), isBlock: HTMLExtractor.blockElements.contains(text))
+      isDroppedElement: HTMLExtractor.droppedElements.contains(text),
+      isBlock: HTMLExtractor.blockElements.contains(text))
     guard cacheable else {
       tags[0] = tag
       return 0
@@ -537,7 +548,8 @@ private struct BlockWalker {
     let name = tag.name
     let attributes = ElementAttributes(node)
     let (found, hasNames) = HTMLExtractor.markerMask(attributes, scratch: &scratch)
-    let isFurniture = tag.isFurniture
+    let isFurniture =
+      tag.isFurniture
       || HTMLExtractor.isBoilerplate(attributes, found: found, hasNames: hasNames, scratch: &scratch)
     let isDropped = tag.isDroppedElement || (isFurniture && !keepFurniture)
     let isBlock = tag.isBlock
@@ -551,7 +563,8 @@ private struct BlockWalker {
       Frame(
         node: node, id: nextID, name: name, firstBlock: blocks.count, isLink: isLink, isBold: isBold,
         isBlock: isBlock && !isDropped, isDropped: isDropped, blockKind: kind,
-        bonus: isBlock ? Self.bonus(tag.bonus, attributes, found: found) : 0, isWrapper: !isDropped && Self.isWrapper(node),
+        bonus: isBlock ? Self.bonus(tag.bonus, attributes, found: found) : 0,
+        isWrapper: !isDropped && Self.isWrapper(node),
         isFurniture: isFurniture))
     nextID += 1
     if let kind { kindStack.append(kind) }
@@ -761,13 +774,15 @@ private struct BlockWalker {
         continue
       }
       let text = blocks[element.start..<element.end].map(\.text).joined(separator: " ")
-      let isProse = element.name == "p"
+      let isProse =
+        element.name == "p"
         && ((element.characters > 80 && element.linkDensity < 0.25)
           || (element.characters > 0 && element.linkCharacters == 0 && text.has(". ")))
       // Headings and list items next to the article belong to it when they are not links
       // (a posting's "What you'll do" heading and bullets left outside their list by broken
       // markup).
-      let isStructure = ["h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"].contains(element.name)
+      let isStructure =
+        ["h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl"].contains(element.name)
         && element.characters >= 10 && element.linkDensity < 0.1
       if (element.isCandidate && element.score >= siblingThreshold) || isProse || isStructure {
         ranges.append(element.start..<element.end)

@@ -41,7 +41,9 @@ struct JobPostingMarkup: Sendable, Hashable {
         found = JobPostingMarkup(posting, nodes: nodes)
       }
     }
-    if warnings.filter({ $0.hasPrefix("JSON-LD block") }).count == 5 { warnings.append("more invalid JSON-LD blocks not listed") }
+    if warnings.filter({ $0.hasPrefix("JSON-LD block") }).count == 5 {
+      warnings.append("more invalid JSON-LD blocks not listed")
+    }
     return (found, warnings)
   }
 
@@ -85,7 +87,8 @@ struct JobPostingMarkup: Sendable, Hashable {
     }
     company = Self.name(organization)
     datePosted = Self.text(object["datePosted"])
-    employmentType = Self.text(object["employmentType"])
+    employmentType =
+      Self.text(object["employmentType"])
       ?? (object["employmentType"] as? [Any])?.compactMap { Self.text($0) }.joined(separator: ", ")
     descriptionHTML = Self.text(object["description"])
     var places: [String] = []

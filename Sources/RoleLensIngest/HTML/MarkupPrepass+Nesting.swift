@@ -195,7 +195,9 @@ extension MarkupPrepass {
 
     /// Name hash to `known` number.
     private static let knownByHash: [UInt64: UInt8] = Dictionary(
-      uniqueKeysWithValues: names.enumerated().map { (MarkupPrepass.nameHash(Array($0.element.utf8)), UInt8($0.offset + 1)) })
+      uniqueKeysWithValues: names.enumerated().map {
+        (MarkupPrepass.nameHash(Array($0.element.utf8)), UInt8($0.offset + 1))
+      })
 
     /// `knownByHash` as a direct-mapped table: slot `hash % knownSlots` holds the one known name
     /// hashing there (`knownSlots` is chosen so that none collide), so a lookup is one compare.
@@ -227,9 +229,13 @@ extension MarkupPrepass {
     }
 
     /// Which known elements are void, as libxml2 says (`htmlTagLookup(name)->empty`).
-    private static let void: [Bool] = [false] + names.map { name in
-      name.withCString { htmlTagLookup(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))?.pointee.empty == 1 }
-    }
+    private static let void: [Bool] =
+      [false]
+      + names.map { name in
+        name.withCString {
+          htmlTagLookup(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self))?.pointee.empty == 1
+        }
+      }
 
     private static func isVoid(_ known: UInt8) -> Bool { void[Int(known)] }
 
@@ -305,12 +311,15 @@ extension MarkupPrepass {
         ("menu", ["dd", "dl", "dt", "form", "ul"]),
         ("ol", ["form"]),
         ("option", ["optgroup", "option"]),
-        ("p", [
-          "address", "blockquote", "body", "caption", "center", "col", "colgroup", "dd", "dir", "div",
-          "dl", "dt", "fieldset", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr",
-          "li", "listing", "menu", "ol", "p", "pre", "table", "tbody", "td", "tfoot", "th", "title",
-          "tr", "ul", "xmp",
-        ]),
+        (
+          "p",
+          [
+            "address", "blockquote", "body", "caption", "center", "col", "colgroup", "dd", "dir", "div",
+            "dl", "dt", "fieldset", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr",
+            "li", "listing", "menu", "ol", "p", "pre", "table", "tbody", "td", "tfoot", "th", "title",
+            "tr", "ul", "xmp",
+          ]
+        ),
         ("pre", ["dd", "dl", "dt", "fieldset", "form", "li", "table", "ul"]),
         ("s", ["p"]),
         ("script", ["noscript"]),

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// One linear pass over a page's bytes before anything else reads them, doing two things
@@ -61,7 +61,9 @@ enum MarkupPrepass {
     var elements = OpenElements()
     var startTags = 0
     func copy(upTo position: Int) {
-      if position > kept { result.bytes.append(contentsOf: UnsafeBufferPointer(start: base + kept, count: position - kept)) }
+      if position > kept {
+        result.bytes.append(contentsOf: UnsafeBufferPointer(start: base + kept, count: position - kept))
+      }
       kept = max(kept, position)
     }
 
@@ -89,7 +91,9 @@ enum MarkupPrepass {
       if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
         // A comment runs to `-->`; other declarations and processing instructions to `>`.
         let isComment = index + 2 < end && base[index + 1] == UInt8(ascii: "-") && base[index + 2] == UInt8(ascii: "-")
-        let close = isComment ? find("-->", in: base, from: index + 3, to: end) : find(UInt8(ascii: ">"), in: base, from: index, to: end)
+        let close =
+          isComment
+          ? find("-->", in: base, from: index + 3, to: end) : find(UInt8(ascii: ">"), in: base, from: index, to: end)
         index = close.map { $0 + 1 } ?? end
         continue
       }
@@ -191,7 +195,8 @@ enum MarkupPrepass {
     return UnsafeRawPointer(found) - UnsafeRawPointer(base)
   }
 
-  private static func find(_ needle: StaticString, in base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
+  private static func find(_ needle: StaticString, in base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int?
+  {
     let bytes = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
     var index = start
     while let candidate = find(bytes[0], in: base, from: index, to: end) {
@@ -203,7 +208,9 @@ enum MarkupPrepass {
   }
 
   /// The offset of the first `</name` (any case) at or after `start`.
-  private static func findEndTag(_ name: StaticString, in base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int? {
+  private static func findEndTag(_ name: StaticString, in base: UnsafePointer<UInt8>, from start: Int, to end: Int)
+    -> Int?
+  {
     let length = name.utf8CodeUnitCount
     var index = start
     while let candidate = find(UInt8(ascii: "<"), in: base, from: index, to: end) {
@@ -227,10 +234,13 @@ enum MarkupPrepass {
   }
 
   /// Whether `base[start..<end]` contains `lowercase` in any case.
-  private static func contains(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, lowercased lowercase: StaticString) -> Bool {
+  private static func contains(
+    _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, lowercased lowercase: StaticString
+  ) -> Bool {
     let length = lowercase.utf8CodeUnitCount
     guard end - start >= length else { return false }
-    for offset in start...(end - length) where matches(UnsafeBufferPointer(start: base + offset, count: length), lowercase) {
+    for offset in start...(end - length)
+    where matches(UnsafeBufferPointer(start: base + offset, count: length), lowercase) {
       return true
     }
     return false

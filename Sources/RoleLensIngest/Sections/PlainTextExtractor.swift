@@ -54,7 +54,11 @@ enum PlainTextExtractor {
       guard line.count <= maxTitleLength, let (key, written) = metadata(line) else { continue }
       let value = frontMatter.contains(index) ? yamlScalar(written) : written
       switch key {
-      case "title", "job title", "position": if title == nil { title = value; titleLine = index }
+      case "title", "job title", "position":
+        if title == nil {
+          title = value
+          titleLine = index
+        }
       case "company", "employer", "organization", "organisation": company = company ?? value
       case "location": location = location ?? value
       case "date posted", "posted", "date": datePosted = datePosted ?? value
@@ -135,7 +139,8 @@ enum PlainTextExtractor {
         let byte = bytes[index]
         switch byte {
         case 0x3A:
-          return compactKeys.contains(String(decoding: UnsafeBufferPointer(rebasing: letters[0..<count]), as: UTF8.self))
+          return compactKeys.contains(
+            String(decoding: UnsafeBufferPointer(rebasing: letters[0..<count]), as: UTF8.self))
         case 0x41...0x5A, 0x61...0x7A:
           // No key has more than 12 letters.
           guard count < 12 else { return false }
@@ -175,7 +180,9 @@ enum PlainTextExtractor {
     let dots = Array("...".utf8)
     let window = lines.prefix(metadataWindow)
     guard let open = window.firstIndex(where: { UTF8Text.equals(bytes, $0, dashes) }), open <= 2,
-      let close = lines[(open + 1)...].firstIndex(where: { UTF8Text.equals(bytes, $0, dashes) || UTF8Text.equals(bytes, $0, dots) })
+      let close = lines[(open + 1)...].firstIndex(where: {
+        UTF8Text.equals(bytes, $0, dashes) || UTF8Text.equals(bytes, $0, dots)
+      })
     else { return 0..<0 }
     return (open + 1)..<close
   }
@@ -201,7 +208,9 @@ enum PlainTextExtractor {
         return index == scalars.count - 1 ? normalizeSpace(String(result)) : value
       }
       if quote == "\"", scalar == "\\" {
-        guard index + 1 < scalars.count, let (unescaped, length) = yamlEscape(scalars, at: index + 1) else { return value }
+        guard index + 1 < scalars.count, let (unescaped, length) = yamlEscape(scalars, at: index + 1) else {
+          return value
+        }
         result.append(unescaped)
         index += 1 + length
         continue
@@ -258,7 +267,8 @@ enum PlainTextExtractor {
       let text = stripMarkup(line)
       return text.isEmpty ? nil : text
     }
-    let unbolded = line.hasPrefix("**") && line.hasSuffix("**") && line.count > 4
+    let unbolded =
+      line.hasPrefix("**") && line.hasSuffix("**") && line.count > 4
       ? String(line.dropFirst(2).dropLast(2)) : nil
     if let unbolded, unbolded.count <= 80, !unbolded.has("**") {
       return stripTrailingColon(unbolded)

@@ -5,41 +5,62 @@ package enum SectionClassifier {
   /// order wins, so "nice to have" is not taken for requirements).
   static let cues: [(SectionKind, [String])] = [
     // "About the role" and "About you" are not about the company.
-    (.responsibilities, [
-      "about the role", "about this role", "about the job", "about the position",
-      "about the opportunity",
-    ]),
+    (
+      .responsibilities,
+      [
+        "about the role", "about this role", "about the job", "about the position",
+        "about the opportunity",
+      ]
+    ),
     (.requirements, ["about you", "bring"]),
-    (.legal, [
-      "equal opportunit", "equal employment", "eeo", "diversity", "accommodation", "privacy",
-      "disclaimer", "legal", "e-verify", "non-discrimination", "inclusion",
-    ]),
-    (.benefits, [
-      "benefit", "perks", "what we offer", "we offer", "compensation", "salary", "pay range",
-      "why join", "why work", "what's in it for you", "what you get", "what you'll get", "rewards",
-    ]),
-    (.niceToHave, [
-      "nice to have", "nice-to-have", "preferred", "bonus", "desirable", "plus if", "extra credit",
-      "good to have", "would be great",
-    ]),
-    (.about, [
-      "about us", "about the company", "who we are", "our company", "company overview",
-      "our mission", "about the team", "our story", "the company", "about ", "our team",
-      "life at", "culture",
-    ]),
-    (.requirements, [
-      "requirement", "qualification", "what you bring", "what you'll bring", "must have",
-      "must-have", "you have", "skills", "experience", "who you are", "looking for", "about you",
-      "you are", "you'll need", "you will need", "what we need", "your profile", "profile",
-      "competenc", "what it takes", "essential", "criteria",
-    ]),
-    (.responsibilities, [
-      "responsib", "what you'll do", "what you will do", "what you’ll do", "the role", "your role",
-      "duties", "day to day", "day-to-day", "in this role", "your impact", "you will", "you'll",
-      "what you'll be doing", "accountabilit", "the job", "the position", "role overview",
-      "job description", "key tasks", "your mission", "the opportunity", "scope", "what we expect",
-      "tasks", "overview", "summary",
-    ]),
+    (
+      .legal,
+      [
+        "equal opportunit", "equal employment", "eeo", "diversity", "accommodation", "privacy",
+        "disclaimer", "legal", "e-verify", "non-discrimination", "inclusion",
+      ]
+    ),
+    (
+      .benefits,
+      [
+        "benefit", "perks", "what we offer", "we offer", "compensation", "salary", "pay range",
+        "why join", "why work", "what's in it for you", "what you get", "what you'll get", "rewards",
+      ]
+    ),
+    (
+      .niceToHave,
+      [
+        "nice to have", "nice-to-have", "preferred", "bonus", "desirable", "plus if", "extra credit",
+        "good to have", "would be great",
+      ]
+    ),
+    (
+      .about,
+      [
+        "about us", "about the company", "who we are", "our company", "company overview",
+        "our mission", "about the team", "our story", "the company", "about ", "our team",
+        "life at", "culture",
+      ]
+    ),
+    (
+      .requirements,
+      [
+        "requirement", "qualification", "what you bring", "what you'll bring", "must have",
+        "must-have", "you have", "skills", "experience", "who you are", "looking for", "about you",
+        "you are", "you'll need", "you will need", "what we need", "your profile", "profile",
+        "competenc", "what it takes", "essential", "criteria",
+      ]
+    ),
+    (
+      .responsibilities,
+      [
+        "responsib", "what you'll do", "what you will do", "what you’ll do", "the role", "your role",
+        "duties", "day to day", "day-to-day", "in this role", "your impact", "you will", "you'll",
+        "what you'll be doing", "accountabilit", "the job", "the position", "role overview",
+        "job description", "key tasks", "your mission", "the opportunity", "scope", "what we expect",
+        "tasks", "overview", "summary",
+      ]
+    ),
   ]
 
   /// `cues` as UTF-8, for the byte path.
@@ -145,7 +166,8 @@ package enum SectionClassifier {
     while index < range.upperBound {
       let letter = bytes[index] | 0x20
       if letter == 0x71 || letter == 0x67 {
-        for (phrase, anchor) in boilerplateAnchors where phrase[anchor] == letter && index - anchor >= range.lowerBound {
+        for (phrase, anchor) in boilerplateAnchors where phrase[anchor] == letter && index - anchor >= range.lowerBound
+        {
           let start = index - anchor
           guard start + phrase.count <= range.upperBound else { continue }
           var offset = 0

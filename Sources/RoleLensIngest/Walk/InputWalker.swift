@@ -1,8 +1,9 @@
 import RoleLensStorage
+
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// A regular file found while walking the inputs.
@@ -132,7 +133,8 @@ public struct InputWalker: Sendable {
       let identity = DirectoryIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
       guard !visited.contains(identity) else {
         result.skipped.append(
-          SkippedInput(path: path, reason: .badLink, detail: "symbolic link loops back into a folder already being walked"))
+          SkippedInput(
+            path: path, reason: .badLink, detail: "symbolic link loops back into a folder already being walked"))
         return
       }
       visited.insert(identity)
@@ -150,7 +152,8 @@ public struct InputWalker: Sendable {
           // Reported, not read: hidden entries are tool files (.git, .DS_Store), and a hidden
           // folder is listed once rather than walked.
           result.skipped.append(
-            SkippedInput(path: PathEscaping.text(childBytes), reason: .hidden, detail: "hidden (name starts with '.'); not read"))
+            SkippedInput(
+              path: PathEscaping.text(childBytes), reason: .hidden, detail: "hidden (name starts with '.'); not read"))
           continue
         }
         visit(bytes: childBytes, relativeStart: childRelativeStart, visited: &visited, into: &result)

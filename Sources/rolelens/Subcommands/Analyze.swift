@@ -41,7 +41,9 @@ struct Analyze: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Seed of the resampling (same seed, same numbers).", valueName: "n"))
   var seed: UInt64 = OverlapOptions().seed
 
-  @Option(name: .long, help: ArgumentHelp("Cluster-bootstrap replicates for the 95% intervals (0 turns them off).", valueName: "n"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Cluster-bootstrap replicates for the 95% intervals (0 turns them off).", valueName: "n"))
   var bootstrap: Int = OverlapOptions().replicates
 
   @Option(name: .long, help: ArgumentHelp("Label permutations for the p-values (0 turns tests off).", valueName: "n"))
@@ -54,7 +56,9 @@ struct Analyze: ParsableCommand {
       valueName: "n"))
   var minClusters: Int = OverlapOptions().minimumClusters
 
-  @Option(name: .long, help: ArgumentHelp("Strength alpha0 of the log-odds' informative Dirichlet prior.", valueName: "alpha0"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Strength alpha0 of the log-odds' informative Dirichlet prior.", valueName: "alpha0"))
   var priorStrength: Double = OverlapOptions().priorStrength
 
   @Option(name: .long, help: ArgumentHelp("How many top terms per role the top-term Jaccard compares.", valueName: "k"))
@@ -81,7 +85,8 @@ struct Analyze: ParsableCommand {
   mutating func validate() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2 else {
-      throw ValidationError("--roles takes two role ids separated by a comma, e.g. technical-project-manager,product-manager")
+      throw ValidationError(
+        "--roles takes two role ids separated by a comma, e.g. technical-project-manager,product-manager")
     }
     for part in parts where Role(rawValue: part) == nil {
       throw ValidationError("unknown role '\(part)' in --roles (known: \(Role.ids.joined(separator: ", ")))")
@@ -92,7 +97,9 @@ struct Analyze: ParsableCommand {
     guard topTerms >= 1 else { throw ValidationError("--top-terms must be at least 1") }
     guard permutations >= 0 else { throw ValidationError("--permutations must be 0 or more") }
     guard minClusters >= 2 else { throw ValidationError("--min-clusters must be at least 2") }
-    guard priorStrength > 0, priorStrength.isFinite else { throw ValidationError("--prior-strength must be a positive number") }
+    guard priorStrength > 0, priorStrength.isFinite else {
+      throw ValidationError("--prior-strength must be a positive number")
+    }
     try common.validate()
   }
 
@@ -141,7 +148,8 @@ struct Analyze: ParsableCommand {
     }
     printText(Summary.text(report, out: out), terminator: "")
     if report.postings.count == 0 {
-      throw CommandFailure(message: "no posting found in the inputs (\(report.skipped.count) skipped; see \(out)/skipped.csv)", code: 3)
+      throw CommandFailure(
+        message: "no posting found in the inputs (\(report.skipped.count) skipped; see \(out)/skipped.csv)", code: 3)
     }
   }
 }
@@ -155,13 +163,21 @@ struct CommonOptions: ParsableArguments {
 
   @Option(
     name: .long,
-    help: ArgumentHelp("Skip files larger than this many bytes (.csv/.jsonl datasets: rows larger than this).", valueName: "bytes"))
+    help: ArgumentHelp(
+      "Skip files larger than this many bytes (.csv/.jsonl datasets: rows larger than this).", valueName: "bytes"))
   var maxFileSize: Int = IngestOptions().maxFileSize
 
-  @Option(name: .long, help: ArgumentHelp("Dataset column holding the title (default: title, job_title, position, ...).", valueName: "name"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Dataset column holding the title (default: title, job_title, position, ...).", valueName: "name"))
   var titleColumn: String?
 
-  @Option(name: .long, help: ArgumentHelp("Dataset column holding the description (default: description, job_description, content, ...).", valueName: "name"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Dataset column holding the description (default: description, job_description, content, ...).", valueName: "name"
+    ))
   var textColumn: String?
 
   func validate() throws {

@@ -24,11 +24,13 @@ struct Eval: ParsableCommand {
   var bodyOnly = false
 
   @Option(
-    name: [.short, .long], help: ArgumentHelp("Also write eval.csv and confusion.csv into this folder.", valueName: "dir"),
+    name: [.short, .long],
+    help: ArgumentHelp("Also write eval.csv and confusion.csv into this folder.", valueName: "dir"),
     completion: .directory)
   var out: String?
 
-  @Option(name: .long, help: ArgumentHelp("Roles with fewer labelled postings are left out of macro-F1.", valueName: "n"))
+  @Option(
+    name: .long, help: ArgumentHelp("Roles with fewer labelled postings are left out of macro-F1.", valueName: "n"))
   var minSupport: Int = 3
 
   @Option(name: [.short, .long], help: ArgumentHelp("Worker threads (default: all cores).", valueName: "n"))
@@ -64,7 +66,9 @@ struct Eval: ParsableCommand {
     } catch {
       throw CommandFailure.from(error)
     }
-    printText(EvaluationWriter().text(report.evaluation, unmatched: report.unmatched, unlabelled: report.unlabelled), terminator: "")
+    printText(
+      EvaluationWriter().text(report.evaluation, unmatched: report.unmatched, unlabelled: report.unlabelled),
+      terminator: "")
     if report.evaluation.count == 0 {
       throw CommandFailure(message: "no labelled posting found in the inputs", code: 3)
     }

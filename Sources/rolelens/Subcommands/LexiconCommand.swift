@@ -12,7 +12,8 @@ struct LexiconCommand: ParsableCommand {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the lexicon (the default, or FILE).")
 
-    @Argument(help: "A lexicon file; the default lexicon when omitted.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(
+      help: "A lexicon file; the default lexicon when omitted.", completion: .file(extensions: ["yaml", "yml"]))
     var file: String?
 
     func run() throws {
@@ -48,7 +49,9 @@ struct LexiconCommand: ParsableCommand {
       }
       let phrases = lexicon.roles.reduce(0) { $0 + $1.phrases.count + $1.negative.count }
       let titles = lexicon.roles.reduce(0) { $0 + $1.titles.count }
-      printText("\(file): valid (\(lexicon.roles.count) roles, \(titles) title patterns, \(phrases) phrases, \(lexicon.skills.count) skill categories)")
+      printText(
+        "\(file): valid (\(lexicon.roles.count) roles, \(titles) title patterns, \(phrases) phrases, \(lexicon.skills.count) skill categories)"
+      )
     }
   }
 }
