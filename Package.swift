@@ -66,11 +66,11 @@ let package = Package(
     .testTarget(
       name: "RoleLensIngestTests", dependencies: ["RoleLensIngest", "CLibXML2", "CZlib", "_RoleLensTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText", "RoleLensStorage"]),
+    .testTarget(name: "RoleLensTextTests", dependencies: ["RoleLensText", "RoleLensStorage", "_RoleLensTestSupport"]),
     .testTarget(
       name: "RoleLensClassifyTests", dependencies: ["RoleLensClassify", "_RoleLensTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "RoleLensOverlapTests", dependencies: ["RoleLensOverlap"]),
+    .testTarget(name: "RoleLensOverlapTests", dependencies: ["RoleLensOverlap", "_RoleLensTestSupport"]),
     .testTarget(
       name: "RoleLensReportTests", dependencies: ["RoleLensReport", "_RoleLensTestSupport"]),
     // The end-to-end tests run the built `rolelens`: depending on it rebuilds it first, so a

@@ -1,6 +1,7 @@
 import Foundation
 import RoleLensText
 import Testing
+import _RoleLensTestSupport
 
 @testable import RoleLensOverlap
 
@@ -11,15 +12,7 @@ struct TermVectorTests {
   /// The package's `Corpus/` files as text, in a fixed order, plus text with non-ASCII terms
   /// in canonically equivalent spellings.
   static let texts: [String] = {
-    let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Corpus")
-    var texts: [String] = []
-    if let files = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) {
-      for case let url as URL in files {
-        if let data = try? Data(contentsOf: url) { texts.append(String(decoding: data, as: UTF8.self)) }
-      }
-    }
-    return texts.sorted() + [
+    TestSupport.corpusTexts() + [
       "Zürich café résumé Zurich", "Cafe\u{0301} team café team", "ÉQUIPE équipe produit Ärger ärger",
       "产品经理 产品 经理 roadmap", "zeta alpha Alpha ALPHA éclair eclair",
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import RoleLensStorage
 import Testing
+import _RoleLensTestSupport
 
 @testable import RoleLensText
 
@@ -11,15 +12,7 @@ struct WordTokenTests {
   /// The texts of the package's `Corpus/` files (markup and all: realistic words and noise),
   /// and generated texts mixing scripts, canonically equivalent spellings and punctuation.
   static let texts: [String] = {
-    let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Corpus")
-    var texts: [String] = []
-    if let files = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) {
-      for case let url as URL in files {
-        if let data = try? Data(contentsOf: url) { texts.append(String(decoding: data, as: UTF8.self)) }
-      }
-    }
-    return texts.sorted() + TokenizerFastPathTests.generatedTexts(count: 3_000, seed: 12)
+    TestSupport.corpusTexts() + TokenizerFastPathTests.generatedTexts(count: 3_000, seed: 12)
       + ["Cafe\u{0301} café CAFÉ cafe\u{0301} cafe", "\u{212A}elvin kelvin", "ﬁx fix ﬁx"]
   }()
 

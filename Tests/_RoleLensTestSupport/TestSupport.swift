@@ -9,6 +9,18 @@ public enum TestSupport {
   /// `Corpus/` of the package.
   public static var corpus: URL { packageRoot.appendingPathComponent("Corpus") }
 
+  /// The text of every file under `Corpus/` (markup and all: realistic words and noise),
+  /// decoded as UTF-8 and sorted, for tests that compare two implementations on real text.
+  public static func corpusTexts() -> [String] {
+    var texts: [String] = []
+    if let files = FileManager.default.enumerator(at: corpus, includingPropertiesForKeys: nil) {
+      for case let url as URL in files {
+        if let data = try? Data(contentsOf: url) { texts.append(String(decoding: data, as: UTF8.self)) }
+      }
+    }
+    return texts.sorted()
+  }
+
   /// `../shared/data` beside the package, or `nil` (with the reason for a skip message) when it
   /// is absent, as on a fresh clone.
   public static var sharedData: URL? {
