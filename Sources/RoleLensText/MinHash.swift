@@ -64,12 +64,12 @@ public struct MinHash: Sendable {
       tokens.withUnsafeBufferPointer { tokens in
         minimums.withUnsafeMutableBufferPointer { minimums in
           for start in 0...(tokens.count - shingleLength) {
-            var hash = WordTable.fnvOffsetBasis
+            var hash = FNV1a.offsetBasis
             for token in tokens[start..<(start + shingleLength)] {
               for offset in Int(starts[Int(token)])..<Int(starts[Int(token) + 1]) {
-                hash = (hash ^ UInt64(bytes[offset])) &* WordTable.fnvPrime
+                hash = (hash ^ UInt64(bytes[offset])) &* FNV1a.prime
               }
-              hash = (hash ^ 0x1F) &* WordTable.fnvPrime
+              hash = (hash ^ 0x1F) &* FNV1a.prime
             }
             lower(minimums, by: hash)
           }

@@ -1,3 +1,5 @@
+import RoleLensStorage
+
 /// Counts the terms of a text for corpus statistics: unigrams and bigrams of content words.
 ///
 /// A term is a token that is not a stopword, not a bare number and longer than one character
@@ -105,8 +107,8 @@ public enum TermCounter {
       words.withBytes(first) { a in
         words.withBytes(second) { b in
           var hash = words.hashes[Int(first)]
-          hash = (hash ^ 0x20) &* WordTable.fnvPrime
-          for byte in b { hash = (hash ^ UInt64(byte)) &* WordTable.fnvPrime }
+          hash = (hash ^ 0x20) &* FNV1a.prime
+          for byte in b { hash = (hash ^ UInt64(byte)) &* FNV1a.prime }
           result.append(a, b, hash: hash, count: count)
         }
       }

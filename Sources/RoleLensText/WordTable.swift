@@ -39,17 +39,11 @@ public struct WordTable: Sendable {
   /// The number of entries.
   public var count: Int { hashes.count }
 
-  /// FNV-1a's offset basis: the hot loops here hash bytes one at a time with `FNV1a`'s
-  /// constants, which are inlinable.
-  @inline(__always) static var fnvOffsetBasis: UInt64 { FNV1a.offsetBasis }
-  /// FNV-1a's prime.
-  @inline(__always) static var fnvPrime: UInt64 { FNV1a.prime }
-
   /// The FNV-1a hash of `bytes`, as `hashes` holds.
   @inline(__always)
   package static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var hash = fnvOffsetBasis
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* fnvPrime }
+    var hash = FNV1a.offsetBasis
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* FNV1a.prime }
     return hash
   }
 
@@ -63,9 +57,9 @@ public struct WordTable: Sendable {
       starts.withUnsafeBufferPointer { starts in
         for token in tokens {
           for offset in Int(starts[Int(token.word)])..<Int(starts[Int(token.word) + 1]) {
-            value = (value ^ UInt64(bytes[offset])) &* Self.fnvPrime
+            value = (value ^ UInt64(bytes[offset])) &* FNV1a.prime
           }
-          value = (value ^ UInt64(separator)) &* Self.fnvPrime
+          value = (value ^ UInt64(separator)) &* FNV1a.prime
         }
       }
     }
