@@ -31,6 +31,10 @@ public struct IngestOptions: Sendable, Hashable {
   public var titleColumn: String?
   /// The dataset column holding the description; found by common names when `nil`.
   public var textColumn: String?
+  /// The dataset column holding the publication date; found by common names when `nil`.
+  public var dateColumn: String?
+  /// Dataset columns carried through to `postings.csv` verbatim, in this order.
+  public var keepColumns: [String] = []
 
   /// Options with a file size limit in bytes (default 20 MiB) and a title length limit in
   /// characters (default 300).
@@ -229,7 +233,8 @@ public struct PostingReader: Sendable {
       let result = PlainTextExtractor.extract(text, maxTitleLength: options.maxTitleLength)
       posting = Posting(
         id: id, path: path, row: row, format: format, title: result.title, company: result.company,
-        location: result.location, datePosted: result.datePosted, sections: result.sections)
+        location: result.location, sections: result.sections)
+      if let date = result.datePosted { posting?.setDate(date, from: "the posting's date line") }
     }
     guard var posting else { return ReadResult() }
     posting.warnings.insert(contentsOf: warnings, at: 0)
@@ -272,8 +277,12 @@ public struct PostingReader: Sendable {
     sections = Self.dropLeadingTitle(sections, title: title)
     var posting = Posting(
       id: id, path: path, row: row, format: .html, title: title, company: markup?.company,
-      location: markup?.location, datePosted: markup?.datePosted, sections: sections, warnings: warnings)
+      location: markup?.location, sections: sections, warnings: warnings)
     posting.facts.usedJobPostingMarkup = usedMarkup
+    // JSON-LD's date first, then the page's own, most trusted first; the first readable wins.
+    if let date = markup?.datePosted { posting.setDate(date, from: "JSON-LD datePosted") }
+    for hint in page.dates { posting.setDate(hint.value, from: hint.origin) }
+    posting.source = page.siteName.flatMap { $0.isEmpty ? nil : TextRepair.decodeEntities($0) }
     return posting
   }
 

@@ -17,7 +17,10 @@ extension Analysis {
     let postings: PostingTable
     var skipped: [SkippedInput] = []
     /// The counted postings, for the overlap stage (compactly, mostly in a temporary file).
-    var overlap = OverlapAccumulator()
+    var overlap: OverlapAccumulator
+    /// What postings are grouped by, and where a grouping column is among the kept ones.
+    let groupBy: GroupKey?
+    let groupColumn: Int?
     var vocabulary = Vocabulary()
     var facts = IngestSummary()
     /// Duplicates and clusters, found in input order.
@@ -30,11 +33,14 @@ extension Analysis {
     static let filesBetweenReleases = 1000
     init(
       includeDuplicates: Bool, scorer: Scorer, formulaGuard: Bool, releasesMemory: Bool,
-      onPosting: ((PostingResult) -> Void)?
+      onPosting: ((PostingResult) -> Void)?, groupBy: GroupKey? = nil, keptColumns: [String] = []
     ) {
       self.includeDuplicates = includeDuplicates
       self.scorer = scorer
-      postings = PostingTable(formulaGuard: formulaGuard)
+      postings = PostingTable(formulaGuard: formulaGuard, keptColumns: keptColumns)
+      overlap = OverlapAccumulator(grouping: groupBy != nil)
+      self.groupBy = groupBy
+      if case .column(let name) = groupBy { groupColumn = keptColumns.firstIndex(of: name) } else { groupColumn = nil }
       self.releasesMemory = releasesMemory
       self.onPosting = onPosting
     }
@@ -65,8 +71,24 @@ extension Analysis {
             role: classification.role, vector: TermVector(analyzed.termCounts, vocabulary: &vocabulary),
             skills: classification.skills,
             scoresAs: Role.allCases.filter { $0 != .other && scorer.scoresAs(classification, $0) },
-            cluster: cluster, bodyRole: analyzed.bodyRole))
+            cluster: cluster, bodyRole: analyzed.bodyRole, group: group(of: processed.record)))
       }
+    }
+
+    /// A posting's label for `groupBy`: its date's period, its company, source or column value
+    /// (white space collapsed); `nil` when it has none.
+    func group(of record: PostingRecord) -> String? {
+      guard let groupBy else { return nil }
+      let value: String?
+      switch groupBy {
+      case .year, .quarter, .month: return groupBy.period(of: record.datePosted)
+      case .company: value = record.company
+      case .source: value = record.source
+      case .column:
+        value = groupColumn.flatMap { $0 < record.columns.count ? record.columns[$0] : nil }
+      }
+      let label = value.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") } ?? ""
+      return label.isEmpty ? nil : label
     }
   }
 }

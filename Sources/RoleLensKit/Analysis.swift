@@ -24,6 +24,11 @@ public struct Analysis: Sendable {
   ///
   /// - Throws: `ClassifyError` when the lexicon cannot be read or is invalid.
   public init(options: AnalysisOptions) throws {
+    var options = options
+    // Grouping by a dataset column needs the column read: it is kept, so postings.csv shows it.
+    if case .column(let name) = options.overlap.groupBy, !options.ingest.keepColumns.contains(name) {
+      options.ingest.keepColumns.append(name)
+    }
     self.options = options
     lexicon = try options.lexiconPath.map { try Lexicon.load(path: $0) } ?? Lexicon.bundled()
     analyzer = PostingAnalyzer(lexicon: lexicon, bodyOnly: options.bodyOnly)
@@ -63,7 +68,8 @@ public struct Analysis: Sendable {
     if releasesMemory { clib_set_mmap_threshold(Self.mmapThreshold) }
     var merger = Merger(
       includeDuplicates: options.includeDuplicates, scorer: scorer, formulaGuard: options.formulaGuard,
-      releasesMemory: releasesMemory, onPosting: onPosting)
+      releasesMemory: releasesMemory, onPosting: onPosting, groupBy: options.overlap.groupBy,
+      keptColumns: options.ingest.keepColumns)
     let walk = try processInputs(progress: progress) { merger.add($0) }
     merger.releaseDuplicateIndex()
     if releasesMemory { clib_release_free_memory() }

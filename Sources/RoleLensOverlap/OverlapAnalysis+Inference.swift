@@ -5,22 +5,28 @@ extension OverlapAnalysis {
   /// Random stream families, so that each kind of resampling draws its own numbers.
   enum Stream: UInt64 {
     case bootstrap = 1
-    case indexPermutation, folds, aucPermutation, aucBootstrap, draws
+    case indexPermutation, folds, aucPermutation, aucBootstrap, draws, trendPermutation
   }
 
   // MARK: - The pair's figures
 
   /// Every figure of `metrics` for the pair, with intervals, tests and notes.
   func pairFigures(_ space: UnitSpace) -> [OverlapFigure] {
+    var replicates: [Double?] = []
+    return pairFigures(space, indexReplicates: &replicates)
+  }
+
+  /// `pairFigures(_:)`, also handing out the bootstrap replicates of `overlap_index` (none when
+  /// it is undefined), for the trend over groups.
+  func pairFigures(_ space: UnitSpace, indexReplicates: inout [Double?]) -> [OverlapFigure] {
     let (a, b) = (space.unitsA, space.unitsB)
-    let (roleA, roleB) = (options.roleA, options.roleB)
     var flag = ""
     if min(a.count, b.count) < options.minimumClusters {
       flag = "insufficient: \(a.count) and \(b.count) clusters, at least \(options.minimumClusters) per role are needed"
     }
     func noted(_ note: String) -> String { [flag, note].filter { !$0.isEmpty }.joined(separator: "; ") }
     var figures: [OverlapFigure] = []
-    figures += indexFigures(space).map { figure in
+    figures += indexFigures(space, replicatesOut: &indexReplicates).map { figure in
       var figure = figure
       figure.note = noted(figure.note)
       return figure
@@ -81,7 +87,7 @@ extension OverlapAnalysis {
   /// bootstrap (units resampled within each role; pairs of draws of the same unit left out of
   /// the within-role means, so replicates are not biased by repeats) and a one-sided
   /// permutation p-value for the index (units' roles permuted).
-  func indexFigures(_ space: UnitSpace) -> [OverlapFigure] {
+  func indexFigures(_ space: UnitSpace, replicatesOut: inout [Double?]) -> [OverlapFigure] {
     let names = ["overlap_index", "similarity_between", "similarity_within_a", "similarity_within_b"]
     let (a, b) = (space.unitsA, space.unitsB)
     guard a.count >= 2, b.count >= 2 else {
@@ -108,6 +114,7 @@ extension OverlapAnalysis {
       y.fill(b, multiplicities: wb, space: space)
       return values(Self.similarities(x, y))
     }
+    replicatesOut = replicates.map { $0[0] }
     var pValue: Double?
     if let observed = point.index, options.permutations > 0 {
       let all = a + b
@@ -135,8 +142,13 @@ extension OverlapAnalysis {
       pValue = Double(1 + permuted.filter { $0 }.count) / Double(1 + options.permutations)
     }
     let pointValues = values(point)
+    // With 2 units a role's within-similarity is defined only in replicates that draw both,
+    // where it equals the point estimate: the percentile interval would have no width, which
+    // is not an interval. None is given below 3 units per role.
+    let tooFew = min(a.count, b.count) < 3
     return names.indices.map { index in
-      let interval = Self.percentile(replicates.compactMap { $0[index] }, expected: replicates.count)
+      var interval = Self.percentile(replicates.compactMap { $0[index] }, expected: replicates.count)
+      if tooFew { interval = (nil, nil, 0) }
       var note = ""
       if index == 0 {
         note =
@@ -147,6 +159,7 @@ extension OverlapAnalysis {
           "mean dot product of cluster-mean TF-IDF vectors" + (index == 1 ? " (A with B)" : " (two different clusters)")
       }
       if interval.missing > 0 { note += "; \(interval.missing) replicates undefined" }
+      if tooFew && !replicates.isEmpty { note += "; no interval with fewer than 3 clusters per role" }
       return OverlapFigure(
         metric: names[index], value: pointValues[index], ciLow: interval.low, ciHigh: interval.high,
         pValue: index == 0 ? pValue : nil, note: note)

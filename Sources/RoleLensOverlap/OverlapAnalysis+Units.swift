@@ -36,8 +36,12 @@ struct UnitCollector {
     var bodyRoles: [Int] = []
   }
 
-  init(sizes: [UnitKey: Int32]) {
+  /// Whether units are split by group too (the grouped figures' units).
+  private let grouped: Bool
+
+  init(sizes: [UnitKey: Int32], grouped: Bool = false) {
     self.sizes = sizes
+    self.grouped = grouped
   }
 
   /// The last posting's entries (term ids with a positive count, and their weights).
@@ -50,7 +54,7 @@ struct UnitCollector {
   /// - Parameter weights: The posting's TF-IDF weights (`OverlapMetrics.tfidf`: the entries with
   ///   a positive count, in order, or none when every weight is 0).
   mutating func add(_ posting: SpilledPosting, weights: [(Int32, Double)]) -> Unit? {
-    let key = UnitKey(role: posting.role, cluster: posting.cluster)
+    let key = UnitKey(role: posting.role, cluster: posting.cluster, group: grouped ? posting.group : -1)
     let size = Int(sizes[key] ?? 1)
     let roleCount = Role.allCases.count
     var ids: [Int32] = []
@@ -205,6 +209,8 @@ struct UnitSpace: Sendable {
   var termIDs: [Int32] = []
   var unitsA: [Int] = []
   var unitsB: [Int] = []
+  /// Each unit's group (`OverlapAccumulator.groups` index), -1 when not grouped.
+  var unitGroups: [Int32] = []
 
   var unitCount: Int { isB.count }
 
@@ -237,6 +243,7 @@ struct UnitSpace: Sendable {
       let isB = unit.role == roleB
       if isB { space.unitsB.append(space.isB.count) } else { space.unitsA.append(space.isB.count) }
       space.isB.append(isB)
+      space.unitGroups.append(unit.key.group)
       space.sizes.append(unit.size)
       space.selfSquares.append(unit.selfSquare)
       space.positions += unit.ids
@@ -317,5 +324,66 @@ struct UnitSpace: Sendable {
       }
     }
     return shares
+  }
+}
+
+// MARK: - A group's units
+
+extension UnitSpace {
+  /// The space of `units` alone (ascending unit indices) and their postings, positions
+  /// renumbered to the terms they use (in the same alphabetical order).
+  ///
+  /// - Parameters:
+  ///   - postingsByUnit: Each unit's postings (indices into `postingUnit`).
+  ///   - scratch: `dimension` entries of -1, returned so (reused across groups, so that many
+  ///     small groups cost what their entries cost).
+  func subspace(_ units: [Int], postingsByUnit: [[Int]], scratch: inout [Int32]) -> UnitSpace {
+    var sub = UnitSpace()
+    sub.skillCount = skillCount
+    var used: [Int32] = []
+    for unit in units {
+      for entry in starts[unit]..<starts[unit + 1] where scratch[Int(positions[entry])] < 0 {
+        scratch[Int(positions[entry])] = 0
+        used.append(positions[entry])
+      }
+    }
+    // The units' postings, in input order (a posting's terms are among its unit's).
+    let postingsOf = units.flatMap { postingsByUnit[$0] }.sorted()
+    used.sort()
+    for (index, position) in used.enumerated() { scratch[Int(position)] = Int32(index) }
+    var newIndex: [Int: Int] = [:]
+    for unit in units {
+      let index = sub.isB.count
+      newIndex[unit] = index
+      if isB[unit] { sub.unitsB.append(index) } else { sub.unitsA.append(index) }
+      sub.isB.append(isB[unit])
+      sub.unitGroups.append(unitGroups.isEmpty ? -1 : unitGroups[unit])
+      sub.sizes.append(sizes[unit])
+      sub.selfSquares.append(selfSquares[unit])
+      for entry in starts[unit]..<starts[unit + 1] {
+        sub.positions.append(scratch[Int(positions[entry])])
+        sub.weights.append(weights[entry])
+        sub.counts.append(counts[entry])
+      }
+      sub.starts.append(sub.positions.count)
+      for entry in skillStarts[unit]..<skillStarts[unit + 1] {
+        sub.skills.append(skills[entry])
+        sub.skillShares.append(skillShares[entry])
+      }
+      sub.skillStarts.append(sub.skills.count)
+      sub.readsAsOther.append(readsAsOther[unit])
+    }
+    for posting in postingsOf {
+      for entry in postingStarts[posting]..<postingStarts[posting + 1] {
+        sub.postingPositions.append(scratch[Int(postingPositions[entry])])
+        sub.postingWeights.append(postingWeights[entry])
+      }
+      sub.postingStarts.append(sub.postingPositions.count)
+      sub.postingUnit.append(newIndex[postingUnit[posting]] ?? 0)
+    }
+    sub.termIDs = used.map { termIDs[Int($0)] }
+    sub.dimension = used.count
+    for position in used { scratch[Int(position)] = -1 }
+    return sub
   }
 }

@@ -16,10 +16,14 @@ public struct OverlapDocument: Sendable {
   public var cluster: Int?
   /// The top role read from the body alone, title hidden (for the cross-reading shares).
   public var bodyRole: Role
+  /// The posting's group label for `OverlapOptions.groupBy` (`2021`, a company); `nil` when it
+  /// has no value for the key (the none group).
+  public var group: String?
 
   /// A document; `bodyRole` defaults to `role`, `cluster` to a cluster of its own.
   public init(
-    role: Role, vector: TermVector, skills: [Int], scoresAs: [Role], cluster: Int? = nil, bodyRole: Role? = nil
+    role: Role, vector: TermVector, skills: [Int], scoresAs: [Role], cluster: Int? = nil, bodyRole: Role? = nil,
+    group: String? = nil
   ) {
     self.role = role
     self.vector = vector
@@ -27,6 +31,7 @@ public struct OverlapDocument: Sendable {
     self.scoresAs = scoresAs
     self.cluster = cluster
     self.bodyRole = bodyRole ?? role
+    self.group = group
   }
 }
 
@@ -63,6 +68,9 @@ public struct OverlapOptions: Sendable, Hashable {
   public var termFalseDiscoveryRate = 0.05
   /// Threads for the resampling (results do not depend on it).
   public var jobs = 1
+  /// What postings are grouped by for the per-group figures (`OverlapDocument.group`); `nil`:
+  /// no grouping.
+  public var groupBy: GroupKey?
 
   /// The defaults listed above: technical-project-manager vs product-manager, 1000 replicates
   /// and 1000 permutations.
@@ -163,6 +171,8 @@ public struct OverlapResult: Sendable {
   public var terms: [TermContrast]
   /// Similarity of every pair of roles with postings, pairs in `Role.allCases` order.
   public var similarities: [RoleSimilarity]
+  /// The pair's figures per group, when the options group postings.
+  public var grouped: GroupedOverlap? = nil
 
   /// Postings of `role` counted by the stage; 0 when it has none.
   public func postings(_ role: Role) -> Int { statistics[role]?.postings ?? 0 }
@@ -236,7 +246,7 @@ public struct OverlapAnalysis: Sendable {
   ///   - documents: The postings counted (duplicates already left out by the caller).
   ///   - vocabulary: The term ids' strings.
   public func run(_ documents: [OverlapDocument], vocabulary: Vocabulary) -> OverlapResult {
-    var accumulator = OverlapAccumulator(spillDirectory: nil)
+    var accumulator = OverlapAccumulator(spillDirectory: nil, grouping: options.groupBy != nil)
     for document in documents { accumulator.add(document) }
     do {
       return try run(accumulator, vocabulary: vocabulary)
@@ -260,31 +270,51 @@ public struct OverlapAnalysis: Sendable {
       OverlapMetrics.idf(documentFrequency: $0, documents: n)
     }
     var roles = RoleSums(vocabularySize: vocabulary.count, statistics: statistics)
-    let space = try pairSpace(accumulator, vocabulary: vocabulary, roles: &roles, idf: idf)
+    var groupedSpace: UnitSpace?
+    let space = try pairSpace(accumulator, vocabulary: vocabulary, roles: &roles, idf: idf, grouped: &groupedSpace)
     let clusters = Dictionary(uniqueKeysWithValues: roles.present.map { ($0, roles.units[$0.index]) })
     let figures = pairFigures(space)
     let terms = contrasts(space: space, statistics: statistics, vocabulary: vocabulary)
     let similarities = roles.similarities(topK: options.topK, minimumClusters: options.minimumClusters)
+    var grouped: GroupedOverlap?
+    if let key = options.groupBy, let groupedSpace {
+      grouped = groupFigures(groupedSpace, key: key, accumulator: accumulator)
+    }
     return OverlapResult(
       options: options, statistics: statistics, clusters: clusters, figures: figures, terms: terms,
-      similarities: similarities)
+      similarities: similarities, grouped: grouped)
   }
 
   /// Reads the accumulator's postings back once, in input order, into their units: the pair's
   /// units (returned) and every role's sums (`roles`).
+  ///
+  /// When the options group postings, `grouped` receives the pair's units split by group too:
+  /// the postings of one role, one cluster and one group (a cluster reposted across years is a
+  /// unit in each year), each unit's group in `UnitSpace.unitGroups`.
   func pairSpace(
-    _ accumulator: OverlapAccumulator, vocabulary: Vocabulary, roles: inout RoleSums, idf: [Double]
+    _ accumulator: OverlapAccumulator, vocabulary: Vocabulary, roles: inout RoleSums, idf: [Double],
+    grouped: inout UnitSpace?
   ) throws -> UnitSpace {
-    var pair = UnitSpace.Builder(roleA: UInt8(options.roleA.index), roleB: UInt8(options.roleB.index))
+    let (roleA, roleB) = (UInt8(options.roleA.index), UInt8(options.roleB.index))
+    var pair = UnitSpace.Builder(roleA: roleA, roleB: roleB)
     var units = UnitCollector(sizes: accumulator.unitSizes)
+    let grouping = options.groupBy != nil
+    var groupedPair = UnitSpace.Builder(roleA: roleA, roleB: roleB)
+    var groupedUnits = UnitCollector(sizes: accumulator.groupedUnitSizes, grouped: true)
     try accumulator.store.forEach { posting in
       let weights = OverlapMetrics.tfidf(posting.vector) { idf[Int($0)] }
       let unit = units.add(posting, weights: weights)
       pair.addPosting(ids: units.lastIDs, weights: units.lastWeights, key: units.lastKey)
+      if grouping && (posting.role == roleA || posting.role == roleB) {
+        let groupedUnit = groupedUnits.add(posting, weights: weights)
+        groupedPair.addPosting(ids: groupedUnits.lastIDs, weights: groupedUnits.lastWeights, key: groupedUnits.lastKey)
+        if let groupedUnit { groupedPair.add(groupedUnit) }
+      }
       guard let unit else { return }
       roles.add(unit)
       pair.add(unit)
     }
+    if grouping { grouped = groupedPair.build(vocabulary: vocabulary, skillCount: skillCount) }
     return pair.build(vocabulary: vocabulary, skillCount: skillCount)
   }
 
@@ -294,7 +324,8 @@ public struct OverlapAnalysis: Sendable {
     let idf = accumulator.documentFrequencies(vocabulary: vocabulary).map {
       OverlapMetrics.idf(documentFrequency: $0, documents: accumulator.count)
     }
-    return try pairSpace(accumulator, vocabulary: vocabulary, roles: &roles, idf: idf)
+    var grouped: UnitSpace?
+    return try pairSpace(accumulator, vocabulary: vocabulary, roles: &roles, idf: idf, grouped: &grouped)
   }
 
   /// The random stream `replicate` of the stream family `stream` (bootstrap, permutations,

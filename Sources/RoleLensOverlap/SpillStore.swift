@@ -14,6 +14,9 @@ struct SpilledPosting {
   var cluster: Int64 = 0
   /// The role's index of the posting's body-only reading.
   var bodyRole: UInt8 = 0
+  /// The posting's group (`OverlapAccumulator.groups` index) when the run groups postings;
+  /// -1 for none.
+  var group: Int32 = -1
 }
 
 /// Postings' records, appended in input order and read back once in the same order: in memory,
@@ -50,6 +53,7 @@ final class SpillStore {
     body.append(posting.role)
     body.append(posting.bodyRole)
     Self.appendVarint(Self.zigzag(posting.cluster), to: &body)
+    Self.appendVarint(Self.zigzag(Int64(posting.group)), to: &body)
     Self.appendVarint(UInt64(posting.scoresAs), to: &body)
     Self.appendVarint(UInt64(posting.skills.count), to: &body)
     for skill in posting.skills { Self.appendVarint(Self.zigzag(Int64(skill)), to: &body) }
@@ -169,12 +173,14 @@ final class SpillStore {
   private static func decode(_ record: UnsafeRawBufferPointer, into posting: inout SpilledPosting) -> Bool {
     guard record.count >= 2 else { return false }
     var offset = 2
-    guard let cluster = varint(record, &offset), let scoresAs = varint(record, &offset),
+    guard let cluster = varint(record, &offset), let group = varint(record, &offset),
+      let scoresAs = varint(record, &offset),
       let skillCount = varint(record, &offset)
     else { return false }
     posting.role = record[0]
     posting.bodyRole = record[1]
     posting.cluster = unzigzag(cluster)
+    posting.group = Int32(truncatingIfNeeded: unzigzag(group))
     posting.scoresAs = UInt32(truncatingIfNeeded: scoresAs)
     posting.skills.removeAll(keepingCapacity: true)
     for _ in 0..<skillCount {

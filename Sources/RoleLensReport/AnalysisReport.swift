@@ -19,6 +19,12 @@ public struct PostingRecord: Sendable {
   public var company: String?
   /// The job's location, when the input names one.
   public var location: String?
+  /// The publication date (ISO 8601), when the input states one readably.
+  public var datePosted: String?
+  /// Where the posting was published (a dataset's site column, a page's `og:site_name`).
+  public var source: String?
+  /// The dataset columns kept for `postings.csv` (`--keep-columns`), in that order.
+  public var columns: [String]
   /// The role, runner-up, scores and confidences the scorer gave the posting.
   public var classification: Classification
   /// The id of the earlier posting this one duplicates, if any.
@@ -39,6 +45,9 @@ public struct PostingRecord: Sendable {
     title = posting.title
     company = posting.company
     location = posting.location
+    datePosted = posting.datePosted
+    source = posting.source
+    columns = posting.columns
     self.classification = classification
     self.duplicateOf = duplicateOf
     warnings = posting.warnings

@@ -39,6 +39,7 @@ struct HTMLReport {
 
       """
     html += figuresSection()
+    html += groupsSection()
     if overlap.isInsufficient {
       html +=
         "<h2>Distinctive terms and skills</h2><p class=\"note\">Not drawn: too few clusters for them to mean anything (terms.csv and skills.csv still list them).</p>\n"
@@ -104,6 +105,137 @@ struct HTMLReport {
       \(list)
       </ol>
       <p class="note">Same numbers as overlap.csv. overlap_index is 1 when the two roles' postings are exchangeable and does not depend on sample size; separability AUC is 0.5 when the roles cannot be told apart; p-values are one-sided permutation tests of exchangeable roles. The descriptive figures are size-matched and have no interval.</p>
+
+      """
+  }
+
+  /// The figures per group (`--by`): for periods, the overlap index over time as a line with its
+  /// 95% band and the fitted trend; then the groups as a table, largest first.
+  func groupsSection() -> String {
+    guard let grouped = overlap.grouped else { return "" }
+    let by = grouped.key.name
+    var html = "<h2>By \(escape(by))</h2>\n"
+    if grouped.key.isTime { html += timeChart(grouped) }
+    let n = { (group: GroupOverlap) in group.postings(roleA) + group.postings(roleB) }
+    let sorted = grouped.groups.enumerated().sorted { first, second in
+      n(first.element) != n(second.element) ? n(first.element) > n(second.element) : first.offset < second.offset
+    }.map(\.element)
+    let limit = 50
+    var rows = ""
+    func cell(_ figure: OverlapFigure?) -> String {
+      guard let figure, let value = figure.value else { return "–" }
+      guard let low = figure.ciLow, let high = figure.ciHigh else { return number(value) }
+      let short = { (x: Double) in CSVWriter.format(x, decimals: 2) }
+      return "\(number(value)) [\(short(low)), \(short(high))]"
+    }
+    for group in sorted.prefix(limit) {
+      rows +=
+        "<tr><td>\(escape(group.group))</td><td class=\"num\">\(group.postings(roleA))</td><td class=\"num\">\(group.postings(roleB))</td><td class=\"num\">\(group.clusters(roleA)) / \(group.clusters(roleB))</td><td class=\"num\">\(cell(group.figure("overlap_index")))</td><td class=\"num\">\(cell(group.figure("separability_auc")))</td><td>\(group.isInsufficient ? "insufficient" : "")</td></tr>\n"
+    }
+    let more =
+      sorted.count > limit
+      ? "<p class=\"note\">… \(sorted.count - limit) more groups in overlap_by_group.csv.</p>\n" : ""
+    html += """
+      <p class="note">Every figure of the pair computed within each group, with the same intervals, tests and cluster units as above (a cluster reposted in two groups is a unit in each); groups below \(overlap.options.minimumClusters) clusters per role are marked insufficient; postings without a value form the group (none). Largest groups first; every figure in overlap_by_group.csv.</p>
+      <div class="scroll"><table><tr><th>\(escape(by))</th><th>n \(escape(name(roleA)))</th><th>n \(escape(name(roleB)))</th><th>clusters</th><th>overlap_index [95% CI]</th><th>separability AUC [95% CI]</th><th></th></tr>
+      \(rows)</table></div>
+      \(more)
+      """
+    return html
+  }
+
+  /// The overlap index per period: points (hollow when the period is insufficient) joined by a
+  /// line, the 95% intervals as a band, and the trend line over the periods it was fitted on.
+  func timeChart(_ grouped: GroupedOverlap) -> String {
+    let points = grouped.groups.compactMap { group -> (time: Double, figure: OverlapFigure, group: GroupOverlap)? in
+      guard let time = grouped.key.time(of: group.group), let figure = group.figure("overlap_index"),
+        figure.value != nil
+      else { return nil }
+      return (time, figure, group)
+    }
+    guard !points.isEmpty else {
+      return "<p class=\"note\">No period has an overlap index (each needs at least 2 clusters of both roles).</p>\n"
+    }
+    let (width, height) = (760.0, 300.0)
+    let (left, right, top, bottom) = (56.0, 20.0, 16.0, 40.0)
+    let step = grouped.key == .year ? 1.0 : (grouped.key == .quarter ? 0.25 : 1.0 / 12)
+    let minTime = points.map(\.time).min() ?? 0
+    let maxTime = max(points.map(\.time).max() ?? 0, minTime + step)
+    let highest = points.map { $0.figure.ciHigh ?? $0.figure.value ?? 1 }.max() ?? 1
+    let yMax = max(1.2, (highest * 5).rounded(.up) / 5)
+    func x(_ time: Double) -> Double { left + (time - minTime) / (maxTime - minTime) * (width - left - right) }
+    func y(_ value: Double) -> Double { top + (1 - min(max(value, 0), yMax) / yMax) * (height - top - bottom) }
+    var svg = ""
+    // Axes: y from 0 in steps of 0.2 (1 = exchangeable drawn darker), x by year.
+    var tick = 0.0
+    while tick <= yMax + 1e-9 {
+      let colour = abs(tick - 1) < 1e-9 ? "#8a93a6" : "#e6e9ef"
+      svg +=
+        "<line x1=\"\(fixed(left))\" y1=\"\(fixed(y(tick)))\" x2=\"\(fixed(width - right))\" y2=\"\(fixed(y(tick)))\" stroke=\"\(colour)\"/><text x=\"\(fixed(left - 6))\" y=\"\(fixed(y(tick) + 4))\" text-anchor=\"end\">\(CSVWriter.format(tick, decimals: 1))</text>\n"
+      tick += 0.2
+    }
+    let firstYear = Int(minTime.rounded(.up))
+    let lastYear = Int(maxTime.rounded(.down))
+    let yearStep = max(1, (lastYear - firstYear) / 10 + 1)
+    for year in stride(from: firstYear, through: lastYear, by: yearStep) {
+      let position = fixed(x(Double(year)))
+      svg +=
+        "<line x1=\"\(position)\" y1=\"\(fixed(height - bottom))\" x2=\"\(position)\" y2=\"\(fixed(height - bottom + 5))\" stroke=\"#8a93a6\"/><text x=\"\(position)\" y=\"\(fixed(height - bottom + 18))\" text-anchor=\"middle\">\(year)</text>\n"
+    }
+    let middle = fixed(top + (height - top - bottom) / 2)
+    svg +=
+      "<line x1=\"\(fixed(left))\" y1=\"\(fixed(height - bottom))\" x2=\"\(fixed(width - right))\" y2=\"\(fixed(height - bottom))\" stroke=\"#8a93a6\"/>\n"
+      + "<text x=\"14\" y=\"\(middle)\" transform=\"rotate(-90 14 \(middle))\" text-anchor=\"middle\">overlap_index (1 = exchangeable)</text>\n"
+      + "<text x=\"\(fixed(left + (width - left - right) / 2))\" y=\"\(fixed(height - 4))\" text-anchor=\"middle\">\(escape(grouped.key.name)) posted</text>\n"
+    // The band: upper ends left to right, then lower ends back, over the points with an interval.
+    let banded = points.filter { $0.figure.ciLow != nil && $0.figure.ciHigh != nil }
+    if banded.count >= 2 {
+      let upper = banded.map { "\(fixed(x($0.time))),\(fixed(y($0.figure.ciHigh ?? 0)))" }
+      let lower = banded.reversed().map { "\(fixed(x($0.time))),\(fixed(y($0.figure.ciLow ?? 0)))" }
+      svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"#3b6fd4\" fill-opacity=\"0.15\"/>\n"
+    } else {
+      for point in banded {
+        svg +=
+          "<line x1=\"\(fixed(x(point.time)))\" y1=\"\(fixed(y(point.figure.ciLow ?? 0)))\" x2=\"\(fixed(x(point.time)))\" y2=\"\(fixed(y(point.figure.ciHigh ?? 0)))\" stroke=\"#3b6fd4\" stroke-opacity=\"0.4\" stroke-width=\"6\"/>\n"
+      }
+    }
+    let line = points.map { "\(fixed(x($0.time))),\(fixed(y($0.figure.value ?? 0)))" }.joined(separator: " ")
+    svg += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"#3b6fd4\" stroke-width=\"2\"/>\n"
+    for point in points {
+      let value = point.figure.value ?? 0
+      let fill = point.group.isInsufficient ? "#ffffff" : "#3b6fd4"
+      let title =
+        "\(point.group.group): \(number(value))\(interval(point.figure)), \(point.group.postings(roleA)) and \(point.group.postings(roleB)) postings\(point.group.isInsufficient ? ", insufficient" : "")"
+      svg +=
+        "<circle cx=\"\(fixed(x(point.time)))\" cy=\"\(fixed(y(value)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#3b6fd4\" stroke-width=\"1.5\"><title>\(escape(title))</title></circle>\n"
+    }
+    var trendNote = ""
+    if let trend = grouped.trend, let slope = trend.value {
+      let fitted = points.filter { grouped.trendGroups.contains($0.group.group) }
+      let times = fitted.map(\.time)
+      let values = fitted.compactMap(\.figure.value)
+      if let first = times.first, let last = times.last, values.count == times.count {
+        let meanT = times.reduce(0, +) / Double(times.count)
+        let meanV = values.reduce(0, +) / Double(values.count)
+        let start = meanV + slope * (first - meanT)
+        let end = meanV + slope * (last - meanT)
+        svg +=
+          "<line x1=\"\(fixed(x(first)))\" y1=\"\(fixed(y(start)))\" x2=\"\(fixed(x(last)))\" y2=\"\(fixed(y(end)))\" stroke=\"#d9822b\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n"
+      }
+      let band =
+        trend.ciLow.flatMap { low in
+          trend.ciHigh.map { " [\(CSVWriter.format(low, decimals: 3)), \(CSVWriter.format($0, decimals: 3))]" }
+        } ?? ""
+      let p = trend.pValue.map { $0 < 0.001 ? ", p &lt; 0.001" : ", p = \(CSVWriter.format($0, decimals: 3))" } ?? ""
+      trendNote =
+        " Dashed: the least-squares trend, \(slope >= 0 ? "+" : "−")\(CSVWriter.format(abs(slope), decimals: 3)) per year\(band)\(p), fitted on the \(grouped.trendGroups.count) periods with enough clusters."
+    } else if let trend = grouped.trend {
+      trendNote = " No trend line: \(escape(trend.note))."
+    }
+    return """
+      <p class="note">overlap_index per \(escape(grouped.key.name)), with its 95% cluster-bootstrap interval as the band; hollow points have too few clusters (insufficient).\(trendNote)</p>
+      <svg width="\(fixed(width))" height="\(fixed(height))" viewBox="0 0 \(fixed(width)) \(fixed(height))" role="img" aria-label="overlap over time">
+      \(svg)</svg>
 
       """
   }

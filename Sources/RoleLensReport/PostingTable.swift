@@ -11,12 +11,15 @@ import RoleLensStorage
 /// Rows must be appended in report order (input order); `append` is safe to call from any
 /// thread, one call at a time or not.
 public final class PostingTable: @unchecked Sendable {
-  /// The columns of `postings.csv`.
+  /// The columns of `postings.csv` before the kept dataset columns.
   public static let header =
     [
-      "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
-      "needs_review",
+      "id", "path", "row", "format", "title", "company", "location", "date_posted", "source", "role", "confidence",
+      "runner_up", "needs_review",
     ] + Role.ids.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"]
+
+  /// The dataset columns kept (`--keep-columns`), written after `header` under their own names.
+  public let keptColumns: [String]
 
   /// Rendered rows waiting to be spilled (or all rows, when there is no spill file).
   private var pending = ""
@@ -37,22 +40,24 @@ public final class PostingTable: @unchecked Sendable {
   /// Spill once this many bytes of rows are pending.
   private static let batchSize = 1 << 20
 
-  /// An empty table; `formulaGuard` as in `CSVWriter`.
-  package init(formulaGuard: Bool = true) {
+  /// An empty table; `formulaGuard` as in `CSVWriter`; `keptColumns` the names of the dataset
+  /// columns each record carries (`PostingRecord.columns`).
+  package init(formulaGuard: Bool = true, keptColumns: [String] = []) {
     self.formulaGuard = formulaGuard
+    self.keptColumns = keptColumns
     // Unlinked at once: the file vanishes with the process, however it ends.
     spill = try? SpillFile(directory: FileManager.default.temporaryDirectory.path, prefix: "rolelens-postings")
   }
 
   /// A table holding `records`, in order.
-  package convenience init(_ records: [PostingRecord], formulaGuard: Bool = true) {
-    self.init(formulaGuard: formulaGuard)
+  package convenience init(_ records: [PostingRecord], formulaGuard: Bool = true, keptColumns: [String] = []) {
+    self.init(formulaGuard: formulaGuard, keptColumns: keptColumns)
     for record in records { append(record) }
   }
 
   /// Adds a posting's row.
   package func append(_ record: PostingRecord) {
-    let line = CSVWriter.line(Self.cells(record), formulaGuard: formulaGuard)
+    let line = CSVWriter.line(cells(record), formulaGuard: formulaGuard)
     lock.lock()
     defer { lock.unlock() }
     let c = record.classification
@@ -81,7 +86,7 @@ public final class PostingTable: @unchecked Sendable {
   /// Writes the header and every row to `stream`.
   func write(to stream: UnsafeMutablePointer<FILE>) throws {
     try locked {
-      try AtomicFile.put(CSVWriter.line(Self.header.map { CSVCell.text($0) }), to: stream, path: "postings.csv")
+      try AtomicFile.put(CSVWriter.line((Self.header + keptColumns).map { CSVCell.text($0) }), to: stream, path: "postings.csv")
       if let spill {
         flush()
         do {
@@ -99,19 +104,23 @@ public final class PostingTable: @unchecked Sendable {
   }
 
   /// The cells of a posting's row: the keys (`id`, `path`, `duplicate_of`, `cluster`) verbatim,
-  /// `row` an integer, `needs_review` `true`/`false`.
-  static func cells(_ record: PostingRecord) -> [CSVCell] {
+  /// `row` an integer, `needs_review` `true`/`false`; the kept columns as free text, one per
+  /// kept name (empty when the record has fewer).
+  func cells(_ record: PostingRecord) -> [CSVCell] {
     let c = record.classification
+    let kept = keptColumns.indices.map { index -> CSVCell in
+      index < record.columns.count ? .text(record.columns[index]) : .empty
+    }
     return [
       .key(record.id), .key(record.path), record.row.map { .integer($0) } ?? .empty,
       .text(record.format.rawValue), .text(record.title), .optional(record.company),
-      .optional(record.location), .text(c.role.rawValue), .number(c.confidence), .text(c.runnerUp.rawValue),
-      .text(c.needsReview ? "true" : "false"),
+      .optional(record.location), .optional(record.datePosted), .optional(record.source), .text(c.role.rawValue),
+      .number(c.confidence), .text(c.runnerUp.rawValue), .text(c.needsReview ? "true" : "false"),
     ] + Role.allCases.map { .number(c.score($0)) }
       + [
         record.duplicateOf.map { .key($0) } ?? .empty, .key(record.cluster ?? record.id),
         .text(record.warnings.joined(separator: "; ")),
-      ]
+      ] + kept
   }
 
   // MARK: - Private

@@ -11,7 +11,7 @@ import RoleLensOverlap
 public struct ReportWriter: Sendable {
   /// The files written, in order.
   public static let files = [
-    "postings.csv", "skipped.csv", "roles.csv", "overlap.csv", "terms.csv", "skills.csv",
+    "postings.csv", "skipped.csv", "roles.csv", "overlap.csv", "overlap_by_group.csv", "terms.csv", "skills.csv",
     "role_similarity.csv", "summary.json", "report.html",
   ]
 
@@ -41,6 +41,10 @@ public struct ReportWriter: Sendable {
       ]
       for (name, text) in contents {
         try AtomicFile.create(text(), at: path(name))
+      }
+      // Only a run that groups postings (`--by`) has one; a stale one is not carried over.
+      if report.overlap.grouped != nil {
+        try AtomicFile.create(groupsCSV(report), at: path("overlap_by_group.csv"))
       }
     }
   }
@@ -110,6 +114,50 @@ public struct ReportWriter: Sendable {
     }
     return csv.output
   }
+
+  /// overlap_by_group.csv: per group, a `postings` row for each role with postings (role_a the
+  /// role, n_a its postings, clusters_a its clusters), then the pair's figures as in
+  /// overlap.csv; for periods, a last row `(all)` with `trend_per_year`.
+  func groupsCSV(_ report: AnalysisReport) -> String {
+    var csv = CSVWriter(header: Self.groupsHeader, formulaGuard: report.postings.formulaGuard)
+    guard let grouped = report.overlap.grouped else { return csv.output }
+    let (a, b) = (report.overlap.options.roleA, report.overlap.options.roleB)
+    let by = grouped.key.name
+    for group in grouped.groups {
+      for count in group.roles {
+        csv.appendRow([
+          .text(by), .text(group.group), .text(count.role.rawValue), .empty, .text("postings"),
+          .integer(count.postings), .empty, .empty, .empty, .integer(count.postings), .empty, .integer(count.clusters),
+          .empty, .text("postings counted in the overlap statistics, and their clusters"),
+        ])
+      }
+      for figure in group.figures {
+        csv.appendRow([
+          .text(by), .text(group.group), .text(a.rawValue), .text(b.rawValue), .text(figure.metric),
+          .number(figure.value), .number(figure.ciLow), .number(figure.ciHigh), .number(figure.pValue),
+          .integer(group.postings(a)), .integer(group.postings(b)), .integer(group.clusters(a)),
+          .integer(group.clusters(b)), .text(figure.note),
+        ])
+      }
+    }
+    if let trend = grouped.trend {
+      let fitted = grouped.groups.filter { grouped.trendGroups.contains($0.group) }
+      csv.appendRow([
+        .text(by), .text("(all)"), .text(a.rawValue), .text(b.rawValue), .text(trend.metric), .number(trend.value),
+        .number(trend.ciLow), .number(trend.ciHigh), .number(trend.pValue),
+        .integer(fitted.reduce(0) { $0 + $1.postings(a) }), .integer(fitted.reduce(0) { $0 + $1.postings(b) }),
+        .integer(fitted.reduce(0) { $0 + $1.clusters(a) }), .integer(fitted.reduce(0) { $0 + $1.clusters(b) }),
+        .text(trend.note),
+      ])
+    }
+    return csv.output
+  }
+
+  /// The columns of overlap_by_group.csv.
+  static let groupsHeader = [
+    "group_by", "group", "role_a", "role_b", "metric", "value", "ci_low", "ci_high", "p_value", "n_a", "n_b",
+    "clusters_a", "clusters_b", "note",
+  ]
 
   func termsCSV(_ report: AnalysisReport) -> String {
     var csv = CSVWriter(
@@ -229,6 +277,7 @@ public struct ReportWriter: Sendable {
           ("top_k", .integer(options.topK)),
         ])
       ),
+      ("by_group", groupsJSON(report)),
       (
         "distinctive_terms",
         .object([
@@ -251,6 +300,42 @@ public struct ReportWriter: Sendable {
             )
           })
       ),
+    ])
+  }
+
+  /// The grouped figures for summary.json: the key, each group's counts and headline figures,
+  /// and the trend; `null` when the run did not group postings.
+  func groupsJSON(_ report: AnalysisReport) -> JSONValue {
+    guard let grouped = report.overlap.grouped else { return .null }
+    let (a, b) = (report.overlap.options.roleA, report.overlap.options.roleB)
+    func figureJSON(_ figure: OverlapFigure?) -> JSONValue {
+      guard let figure else { return .null }
+      return .object([
+        ("value", .number(figure.value)), ("ci_low", .number(figure.ciLow)), ("ci_high", .number(figure.ciHigh)),
+        ("p_value", .number(figure.pValue)), ("note", .string(figure.note)),
+      ])
+    }
+    return .object([
+      ("group_by", .string(grouped.key.name)),
+      (
+        "groups",
+        .array(
+          grouped.groups.map { group in
+            .object([
+              ("group", .string(group.group)),
+              ("insufficient", .bool(group.isInsufficient)),
+              ("n_a", .integer(group.postings(a))), ("n_b", .integer(group.postings(b))),
+              ("clusters_a", .integer(group.clusters(a))), ("clusters_b", .integer(group.clusters(b))),
+              ("roles", .object(group.roles.map { ($0.role.rawValue, .integer($0.postings)) })),
+              ("overlap_index", figureJSON(group.figure("overlap_index"))),
+              ("separability_auc", figureJSON(group.figure("separability_auc"))),
+              ("share_a_reads_as_b", figureJSON(group.figure("share_a_reads_as_b"))),
+              ("share_b_reads_as_a", figureJSON(group.figure("share_b_reads_as_a"))),
+            ])
+          })
+      ),
+      ("trend_per_year", figureJSON(grouped.trend)),
+      ("trend_groups", .array(grouped.trendGroups.map { .string($0) })),
     ])
   }
 }

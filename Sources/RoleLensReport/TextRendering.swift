@@ -54,9 +54,47 @@ package enum Summary {
     lines.append(
       "  (clusters resampled: \(o.replicates) bootstrap replicates, \(o.permutations) permutations, seed \(report.run.seed))"
     )
+    if let grouped = overlap.grouped { lines += groupLines(grouped, a: a, b: b) }
     lines.append("")
     lines.append("Reports written to \(out)/")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The per-group overlap index as a short table (at most 20 groups; the rest are in
+  /// overlap_by_group.csv), and the trend for periods.
+  static func groupLines(_ grouped: GroupedOverlap, a: Role, b: Role) -> [String] {
+    var lines = ["", "By \(grouped.key.name) (overlap_by_group.csv, \(grouped.groups.count) groups):"]
+    lines.append("  " + pad("group", 22) + leftPad("n_a", 6) + leftPad("n_b", 7) + "  overlap_index")
+    let limit = 20
+    for group in grouped.groups.prefix(limit) {
+      var line =
+        "  " + pad(TerminalText.line(group.group), 22) + leftPad(String(group.postings(a)), 6)
+        + leftPad(String(group.postings(b)), 7) + "  "
+      if let index = group.figure("overlap_index"), let value = index.value {
+        line += CSVWriter.format(value, decimals: 3)
+        if let low = index.ciLow, let high = index.ciHigh {
+          line += " [\(CSVWriter.format(low, decimals: 3)), \(CSVWriter.format(high, decimals: 3))]"
+        }
+      } else {
+        line += "-"
+      }
+      if group.isInsufficient { line += "  insufficient" }
+      lines.append(line)
+    }
+    if grouped.groups.count > limit { lines.append("  … \(grouped.groups.count - limit) more in overlap_by_group.csv") }
+    if let trend = grouped.trend {
+      if let value = trend.value {
+        var line = "  trend_per_year " + (value >= 0 ? "+" : "") + CSVWriter.format(value, decimals: 4)
+        if let low = trend.ciLow, let high = trend.ciHigh {
+          line += "  [95% CI \(CSVWriter.format(low, decimals: 4)), \(CSVWriter.format(high, decimals: 4))]"
+        }
+        if let p = trend.pValue { line += "  p=\(CSVWriter.format(p, decimals: 4))" }
+        lines.append(line + "  (over \(grouped.trendGroups.count) groups)")
+      } else {
+        lines.append("  trend_per_year -  (\(trend.note))")
+      }
+    }
+    return lines
   }
 
   static func pad(_ text: String, _ width: Int) -> String {

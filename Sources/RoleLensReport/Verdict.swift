@@ -59,13 +59,42 @@ public struct Verdict: Sendable {
         "with titles hidden, \(Self.percent(x))\(Self.percentInterval(ab)) of \(name(a)) postings read as \(name(b)) and \(Self.percent(y))\(Self.percentInterval(ba)) the other way"
       )
     }
+    let trend = trendSentence.map { " " + $0 } ?? ""
     guard parts.count > (insufficient ? 1 : 0) else {
-      return parts.first ?? "No \(name(a)) or \(name(b)) postings to compare."
+      return (parts.first ?? "No \(name(a)) or \(name(b)) postings to compare.") + trend
     }
     if insufficient {
-      return parts[0] + " " + capitalized(parts[1...].joined(separator: "; ")) + "."
+      return parts[0] + " " + capitalized(parts[1...].joined(separator: "; ")) + "." + trend
     }
-    return parts.joined(separator: "; ") + "."
+    return parts.joined(separator: "; ") + "." + trend
+  }
+
+  /// For postings grouped by period: how the overlap index moved from the first to the last
+  /// period the trend was fitted on, and the slope ("Over time, overlap rose from 0.55 [0.48,
+  /// 0.62] in 2017 to 0.81 [0.76, 0.86] in 2024; slope +0.03/year [0.02, 0.04], p < 0.001.");
+  /// `nil` when the run did not group by period.
+  public var trendSentence: String? {
+    guard let grouped = overlap.grouped, grouped.key.isTime, let trend = grouped.trend else { return nil }
+    guard let slope = trend.value, let firstLabel = grouped.trendGroups.first,
+      let lastLabel = grouped.trendGroups.last,
+      let first = grouped.groups.first(where: { $0.group == firstLabel })?.figure("overlap_index"),
+      let last = grouped.groups.first(where: { $0.group == lastLabel })?.figure("overlap_index"),
+      let from = first.value, let to = last.value
+    else {
+      let reason = trend.note.replacingOccurrences(of: "insufficient: ", with: "")
+      return "Over time: too few periods to fit a trend (\(reason))."
+    }
+    let sign = slope >= 0 ? "+" : "−"
+    // Three decimals: a slope of a few thousandths a year adds up over a decade.
+    func fine(_ value: Double) -> String { CSVWriter.format(value, decimals: 3) }
+    let band = trend.ciLow.flatMap { low in trend.ciHigh.map { " [\(fine(low)), \(fine($0))]" } } ?? ""
+    let slopeText = "slope \(sign)\(fine(abs(slope)))/year\(band)\(Self.p(trend))"
+    let clear = trend.ciLow.map { $0 > 0 } == true || trend.ciHigh.map { $0 < 0 } == true
+    let direction = clear ? (slope > 0 ? "rose" : "fell") : "went"
+    let change =
+      "overlap \(direction) from \(Self.format(from))\(Self.interval(first)) in \(firstLabel) to \(Self.format(to))\(Self.interval(last)) in \(lastLabel)"
+    let reading = clear ? "" : " (no clear trend: the interval holds 0)"
+    return "Over time, \(change); \(slopeText)\(reading)."
   }
 
   // MARK: - Formatting

@@ -63,8 +63,8 @@ struct AnalyzeCommandTests {
     #expect(
       header
         == [
-          "id", "path", "row", "format", "title", "company", "location", "role", "confidence", "runner_up",
-          "needs_review",
+          "id", "path", "row", "format", "title", "company", "location", "date_posted", "source", "role",
+          "confidence", "runner_up", "needs_review",
         ]
         + roles.map { "score_\($0)" } + ["duplicate_of", "cluster", "warnings"])
   }

@@ -134,6 +134,8 @@ extension Posting {
     company = company.map { line($0, "company") }
     location = location.map { line($0, "location") }
     datePosted = datePosted.map { line($0, "date") }
+    source = source.map { line($0, "source") }
+    columns = columns.map { line($0, "columns") }
     for index in sections.indices {
       sections[index].heading = line(sections[index].heading, "headings")
       sections[index].text = keep(sections[index].text, "text", ControlCharacters.bodyLayout)

@@ -56,11 +56,8 @@ struct DatasetLayout: Sendable {
   var format: InputFormat
   /// CSV column names, trimmed (empty for JSON lines).
   var header: [String]
-  var textColumn: String
-  var titleColumn: String?
-  var companyColumn: String?
-  var locationColumn: String?
-  var dateColumn: String?
+  /// The columns the rows' postings are read from (found once, from the first rows).
+  var columns = DatasetReader.Columns(text: "")
   var decoding: RowDecoding
   /// Rows larger than this many bytes are skipped (`--max-file-size`).
   var maxRowSize: Int

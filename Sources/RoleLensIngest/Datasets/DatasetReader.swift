@@ -16,7 +16,12 @@ struct DatasetReader {
     "company", "company_name", "companyname", "employer", "organization", "hiring_organization", "hiringorganization",
   ]
   static let locationColumns = ["location", "job_location", "joblocation", "city", "place"]
-  static let dateColumns = ["date_posted", "dateposted", "posted", "posted_at", "date", "created_at"]
+  static let dateColumns = [
+    "date_posted", "dateposted", "posted", "posted_at", "posted_date", "post_date", "date", "created_at",
+    "date_created", "published_at", "publication_date", "listed_at",
+  ]
+  /// Where the posting was published: a job board or site.
+  static let sourceColumns = ["source", "site", "job_board", "board", "platform", "website", "portal"]
 
   var options: IngestOptions
   var reader: PostingReader
@@ -29,12 +34,16 @@ struct DatasetReader {
   typealias Rows = [(row: Int, fields: [String: String])]
 
   /// The columns a dataset's postings are read from.
-  struct Columns {
+  struct Columns: Sendable {
     var text: String
     var title: String?
     var company: String?
     var location: String?
     var date: String?
+    var source: String?
+    /// The columns carried through to `postings.csv` (`IngestOptions.keepColumns`), in order;
+    /// a row without one keeps an empty value.
+    var kept: [String] = []
   }
 
   /// Reads every row of a dataset file's text, the file read and decoded whole (`.json`: a
@@ -93,10 +102,15 @@ struct DatasetReader {
     if let titleColumn, !columns.contains(titleColumn) {
       return .failure(Failure(message: "no column '\(titleColumn)' (--title-column)"))
     }
+    if let dateColumn = options.dateColumn, !columns.contains(dateColumn) {
+      return .failure(Failure(message: "no column '\(dateColumn)' (--date-column)"))
+    }
     return .success(
       Columns(
         text: textColumn, title: titleColumn, company: Self.find(Self.companyColumns, in: columns),
-        location: Self.find(Self.locationColumns, in: columns), date: Self.find(Self.dateColumns, in: columns)))
+        location: Self.find(Self.locationColumns, in: columns),
+        date: options.dateColumn ?? Self.find(Self.dateColumns, in: columns),
+        source: Self.find(Self.sourceColumns, in: columns), kept: options.keepColumns))
   }
 
   /// Reads one row: a posting, or a bad-row skip.
@@ -130,9 +144,16 @@ struct DatasetReader {
       if let column = columns.location, let location = fields[column], !location.isEmpty {
         extracted.postings[index].location = location
       }
-      if let column = columns.date, let date = fields[column], !date.isEmpty {
-        extracted.postings[index].datePosted = date
+      // The column's date replaces one found in the description; an unreadable one is a
+      // warning and no date (never a guess).
+      if let column = columns.date, let date = fields[column], !date.trimmingWhitespace().isEmpty {
+        extracted.postings[index].datePosted = nil
+        extracted.postings[index].setDate(date, from: "column '\(column)'")
       }
+      if let column = columns.source, let source = fields[column], !source.trimmingWhitespace().isEmpty {
+        extracted.postings[index].source = normalizeSpace(source)
+      }
+      extracted.postings[index].columns = columns.kept.map { fields[$0] ?? "" }
     }
     for index in extracted.skipped.indices { extracted.skipped[index].reason = .badRow }
     return extracted
@@ -172,9 +193,7 @@ struct DatasetReader {
   func read(_ batch: DatasetBatch) -> ReadResult {
     var result = ReadResult(skipped: batch.skipped)
     guard let layout = batch.layout else { return result }
-    let columns = Columns(
-      text: layout.textColumn, title: layout.titleColumn, company: layout.companyColumn,
-      location: layout.locationColumn, date: layout.dateColumn)
+    let columns = layout.columns
     for index in batch.rows.indices {
       let row = batch.rows[index].number
       if let size = batch.rows[index].droppedSize {

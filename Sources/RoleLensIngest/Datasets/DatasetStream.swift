@@ -272,7 +272,7 @@ public final class DatasetStream {
     }
     // The first rows that are not blank, for the columns.
     var layout = DatasetLayout(
-      path: file.path, id: file.relativePath, format: format, header: header, textColumn: "", decoding: decoding,
+      path: file.path, id: file.relativePath, format: format, header: header, decoding: decoding,
       maxRowSize: options.maxFileSize)
     var columns = Set<String>()
     var rows = 0
@@ -312,11 +312,7 @@ public final class DatasetStream {
     switch reader.columns(in: columns) {
     case .failure(let failure): return .failure(skip(.corrupt, failure.message))
     case .success(let found):
-      layout.textColumn = found.text
-      layout.titleColumn = found.title
-      layout.companyColumn = found.company
-      layout.locationColumn = found.location
-      layout.dateColumn = found.date
+      layout.columns = found
     }
     return .success(layout)
   }

@@ -48,6 +48,11 @@ struct ExtractedPage: Sendable {
   var blocks: [TextBlock]
   /// The text of every `<script type="application/ld+json">`.
   var jsonLD: [String]
+  /// Publication dates the page states outside JSON-LD, most trusted first, each with where it
+  /// was read (`DateHints`).
+  var dates: [(origin: String, value: String)] = []
+  /// The site's name (`og:site_name`), when the page gives one.
+  var siteName: String?
   /// Things to tell the user (attributes trimmed or deep tags dropped before parsing).
   var warnings: [String] = []
 }
@@ -148,7 +153,8 @@ enum HTMLExtractor {
       }
       return ExtractedPage(
         documentTitle: walker.documentTitle, openGraphTitle: walker.openGraphTitle,
-        firstHeading: walker.firstHeading, blocks: main, jsonLD: walker.jsonLD, warnings: warnings)
+        firstHeading: walker.firstHeading, blocks: main, jsonLD: walker.jsonLD, dates: walker.dateHints.ordered,
+        siteName: walker.siteName, warnings: warnings)
     }
   }
 
@@ -282,6 +288,8 @@ private struct BlockWalker {
   /// The first h1 inside a `<header>`, used when the page has no other.
   private var headerHeading: String?
   var jsonLD: [String] = []
+  var dateHints = DateHints()
+  var siteName: String?
 
   /// Whether furniture (nav, header, footer, aside, form, boilerplate classes) is walked too.
   private let keepFurniture: Bool
@@ -360,6 +368,7 @@ private struct BlockWalker {
       switch name {
       case "title": head = .title
       case "meta": head = .meta
+      case "time": head = .time
       case "script": head = .script
       case "h1": head = .heading
       case "header": head = .header
@@ -382,7 +391,7 @@ private struct BlockWalker {
 
   /// What `readHead` does with an element, by its name.
   private enum HeadRole {
-    case title, meta, script, heading, header, skip, descend
+    case title, meta, time, script, heading, header, skip, descend
   }
 
   /// A direct-mapped cache of tags by name, keyed by the name's bytes packed into two words:
@@ -495,6 +504,23 @@ private struct BlockWalker {
         if property == "og:title", openGraphTitle == nil, let content = node.attribute("content") {
           openGraphTitle = normalizeSpace(content)
         }
+        if property == "og:site_name", siteName == nil, let content = node.attribute("content") {
+          siteName = normalizeSpace(content)
+        }
+        if let content = node.attribute("content") {
+          if DateHints.metaNames.contains(property) { dateHints.note(.meta, "<meta \(property)>", content) }
+          if let itemprop = node.attribute("itemprop")?.lowercased(), DateHints.itemprops.contains(itemprop) {
+            dateHints.note(.microdata, "microdata \(itemprop)", content)
+          }
+        }
+        continue
+      case .time:
+        let value = node.attribute("datetime") ?? node.allText
+        if let itemprop = node.attribute("itemprop")?.lowercased(), DateHints.itemprops.contains(itemprop) {
+          dateHints.note(.microdata, "microdata \(itemprop)", value)
+        } else {
+          dateHints.note(.time, "<time datetime>", value)
+        }
         continue
       case .script:
         if node.attribute("type")?.lowercased().trimmingWhitespace() == "application/ld+json" {
@@ -515,12 +541,19 @@ private struct BlockWalker {
           inner.readHead(child, siblings: true)
           headerHeading = inner.firstHeading
           jsonLD += inner.jsonLD
+          dateHints.merge(inner.dateHints)
+          siteName = siteName ?? inner.siteName
         }
         continue
       case .skip:
         continue
       case .descend:
-        break
+        // Microdata on any element: `<span itemprop="datePosted">2021-03-12</span>`.
+        if node.pointee.properties != nil, let itemprop = node.attribute("itemprop")?.lowercased(),
+          DateHints.itemprops.contains(itemprop)
+        {
+          dateHints.note(.microdata, "microdata \(itemprop)", node.attribute("content") ?? node.allText)
+        }
       }
       if let child = node.pointee.children { stack.append(child) }
     }
@@ -800,4 +833,40 @@ private struct BlockWalker {
     }
     return result
   }
+}
+
+/// The publication dates a page states outside JSON-LD, the first of each kind, in the order
+/// they are trusted: microdata (`itemprop="datePosted"`), then `<meta>` dates
+/// (`article:published_time`...), then the first `<time>` element (which may date anything on
+/// the page, so it comes last).
+struct DateHints: Sendable {
+  enum Kind: Int, CaseIterable, Sendable {
+    case microdata, meta, time
+  }
+
+  /// `<meta property|name>` values that give a publication date.
+  static let metaNames: Set<String> = [
+    "article:published_time", "og:published_time", "dateposted", "date", "pubdate",
+    "publish-date", "publish_date", "dc.date", "dcterms.date", "dc.date.issued",
+  ]
+  /// Microdata properties of a posting's date (schema.org `JobPosting.datePosted`,
+  /// `CreativeWork.datePublished`).
+  static let itemprops: Set<String> = ["dateposted", "datepublished"]
+
+  private var found: [Kind: (origin: String, value: String)] = [:]
+
+  /// Keeps `value` if it is the first non-empty one of its kind.
+  mutating func note(_ kind: Kind, _ origin: String, _ value: String) {
+    let trimmed = normalizeSpace(value)
+    guard found[kind] == nil, !trimmed.isEmpty else { return }
+    found[kind] = (origin, trimmed)
+  }
+
+  /// Keeps `other`'s dates where this one has none.
+  mutating func merge(_ other: DateHints) {
+    for (kind, entry) in other.found where found[kind] == nil { found[kind] = entry }
+  }
+
+  /// The dates found, most trusted first.
+  var ordered: [(origin: String, value: String)] { Kind.allCases.compactMap { found[$0] } }
 }

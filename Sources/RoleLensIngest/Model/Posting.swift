@@ -85,8 +85,15 @@ public struct Posting: Hashable, Sendable {
   public var company: String?
   /// The job's location, when the input names one.
   public var location: String?
-  /// The date the posting was published, as the input writes it (not parsed).
+  /// The date the posting was published, as an ISO 8601 date (`2021-03-12`), when the input
+  /// states one that `PostingDate` reads unambiguously (an unreadable date is a warning).
   public var datePosted: String?
+  /// Where the posting was published, when the input says: a dataset's `site`/`source`
+  /// column, or a page's `og:site_name`.
+  public var source: String?
+  /// The dataset columns kept for `postings.csv` (`IngestOptions.keepColumns`), in that order;
+  /// empty for postings that are not dataset rows.
+  public var columns: [String] = []
   /// The body as ordered sections.
   public var sections: [PostingSection]
   /// Things the extractor noticed but recovered from (bad JSON-LD, encoding fallback...).

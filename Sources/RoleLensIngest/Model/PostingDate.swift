@@ -150,3 +150,24 @@ package enum PostingDate {
     return iso(year: year, month: month, day: day)
   }
 }
+
+extension Posting {
+  /// Sets `datePosted` to the ISO date `raw` states, unless a date is set already; a `raw` that
+  /// states none unambiguously leaves the date unset and adds a warning quoting it (never a
+  /// guess).
+  ///
+  /// - Parameters:
+  ///   - raw: The date as the input writes it.
+  ///   - origin: Where it was read, for the warning ("JSON-LD datePosted", "column 'date'").
+  mutating func setDate(_ raw: String, from origin: String) {
+    guard datePosted == nil else { return }
+    let trimmed = normalizeSpace(raw)
+    guard !trimmed.isEmpty else { return }
+    if let date = PostingDate.parse(trimmed) {
+      datePosted = date
+      return
+    }
+    let shown = trimmed.count > 40 ? String(trimmed.prefix(40)) + "…" : trimmed
+    warnings.append("date '\(shown)' (\(origin)) is not a date read unambiguously; left out")
+  }
+}

@@ -70,6 +70,20 @@ struct Analyze: ParsableCommand {
   @Flag(name: .long, help: "Count duplicate postings in the overlap statistics too.")
   var includeDuplicates = false
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Also compute every figure of the pair per group, into overlap_by_group.csv: by the posting date's year, quarter or month (with a trend per year), or by company, source or a dataset column.",
+      valueName: "year|quarter|month|company|source|column:NAME"),
+    completion: .list(["year", "quarter", "month", "company", "source", "column:"]))
+  var by: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Dataset columns carried through to postings.csv verbatim, after its own columns.", valueName: "a,b,..."))
+  var keepColumns: String?
+
   @Flag(name: [.short, .long], help: "No progress or summary on stderr.")
   var quiet = false
 
@@ -81,6 +95,13 @@ struct Analyze: ParsableCommand {
   }
 
   @OptionGroup var csv: CSVOptions
+
+  /// The `--keep-columns` names, trimmed, as plain strings.
+  var keptColumns: [String] {
+    (keepColumns.map(RawArguments.plain) ?? "").split(separator: ",").map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }.filter { !$0.isEmpty }
+  }
 
   mutating func validate() throws {
     let parts = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -100,6 +121,18 @@ struct Analyze: ParsableCommand {
     guard priorStrength > 0, priorStrength.isFinite else {
       throw ValidationError("--prior-strength must be a positive number")
     }
+    if let by, GroupKey(argument: RawArguments.plain(by)) == nil {
+      throw ValidationError(
+        "--by takes year, quarter, month, company, source or column:NAME (a dataset column), not '\(RawArguments.plain(by))'"
+      )
+    }
+    let reserved = Set(PostingTable.header)
+    for column in keptColumns where reserved.contains(column) {
+      throw ValidationError(
+        "--keep-columns: '\(column)' is a column of postings.csv already (kept columns come after its own)"
+      )
+    }
+    if keptColumns.count != Set(keptColumns).count { throw ValidationError("--keep-columns names a column twice") }
     try common.validate()
   }
 
@@ -117,6 +150,8 @@ struct Analyze: ParsableCommand {
     options.overlap.minimumClusters = minClusters
     options.overlap.priorStrength = priorStrength
     options.includeDuplicates = includeDuplicates
+    options.overlap.groupBy = by.flatMap { GroupKey(argument: RawArguments.plain($0)) }
+    options.ingest.keepColumns = keptColumns
     // The command owns its process, so it may keep the allocator's resident memory low.
     options.memoryPolicy = .releaseToSystem
 
@@ -180,6 +215,13 @@ struct CommonOptions: ParsableArguments {
     ))
   var textColumn: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Dataset column holding the publication date (default: date_posted, posted_at, created_at, date, ...).",
+      valueName: "name"))
+  var dateColumn: String?
+
   func validate() throws {
     guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive") }
   }
@@ -201,6 +243,7 @@ struct CommonOptions: ParsableArguments {
     var options = IngestOptions(maxFileSize: maxFileSize)
     options.titleColumn = titleColumn.map(RawArguments.plain)
     options.textColumn = textColumn.map(RawArguments.plain)
+    options.dateColumn = dateColumn.map(RawArguments.plain)
     return options
   }
 }
