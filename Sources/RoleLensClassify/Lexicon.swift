@@ -15,6 +15,13 @@ public struct Lexicon: Sendable {
     /// How much one match counts, before section weights and saturation: added to its role's
     /// raw evidence (subtracted for a negative phrase); greater than 0, and 1 for skill phrases.
     public var weight: Double
+
+    /// A phrase of `text`, matched as `tokens` (the tokenizer's reading of `text`).
+    public init(text: String, tokens: [String], weight: Double) {
+      self.text = text
+      self.tokens = tokens
+      self.weight = weight
+    }
   }
 
   /// A title pattern: token groups separated by wildcards, each wildcard standing for up to two

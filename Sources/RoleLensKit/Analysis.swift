@@ -46,7 +46,12 @@ public struct Analysis: Sendable {
     var record: PostingRecord
     var analyzed: AnalyzedPosting
     var facts: IngestFacts
+    /// The body's tokens without the title (`keepsBodies`), for `lexicon learn`'s evaluation.
+    var body: TokenizedPosting?
   }
+
+  /// Whether `process` keeps each posting's body tokens (`Processed.body`).
+  var keepsBodies = false
 
   /// Runs the analysis.
   ///
@@ -185,7 +190,8 @@ public struct Analysis: Sendable {
       let analyzed = analyzer.analyze(posting)
       return Processed(
         record: PostingRecord(posting: posting, classification: analyzed.classification, duplicateOf: nil),
-        analyzed: analyzed, facts: posting.facts)
+        analyzed: analyzed, facts: posting.facts,
+        body: keepsBodies ? TokenizedPosting(posting, includeTitle: false) : nil)
     }
     return ReadOutcome(postings: postings, skipped: result.skipped, endsFile: endsFile)
   }

@@ -339,7 +339,7 @@ public struct OverlapAnalysis: Sendable {
 
   /// `body(index)` for every index in `0..<count`, on up to `jobs` threads; results in index
   /// order.
-  static func parallelMap<T>(_ count: Int, jobs: Int, _ body: (Int) -> T) -> [T] {
+  package static func parallelMap<T>(_ count: Int, jobs: Int, _ body: (Int) -> T) -> [T] {
     parallelMap(count, jobs: jobs, state: { () }, { (_: inout Void, index: Int) in body(index) })
   }
 

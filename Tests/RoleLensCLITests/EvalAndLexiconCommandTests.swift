@@ -96,7 +96,8 @@ struct EvalAndLexiconCommandTests {
   func lexiconShow() throws {
     let result = try TestSupport.run(["lexicon", "show"])
     #expect(result.status == 0)
-    #expect(result.stdout.hasPrefix("# rolelens default lexicon"))
+    #expect(result.stdout.hasPrefix("# Learned by `rolelens lexicon learn`"))
+    #expect(result.stdout.contains("# rolelens default lexicon"))
     #expect(result.stdout.contains("technical-project-manager:"))
   }
 }

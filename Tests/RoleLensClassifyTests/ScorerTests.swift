@@ -56,7 +56,10 @@ struct ScorerTests {
     let result = scorer.classify(TokenizedPosting(posting))
     #expect(result.role == .other)
     #expect(result.score(.other) == scorer.lexicon.scoring.threshold)
-    #expect(Role.allCases.filter { $0 != .other }.allSatisfy { result.score($0) == 0 })
+    // The learned default lexicon gives common words small weights: no role comes near the
+    // threshold.
+    #expect(
+      Role.allCases.filter { $0 != .other }.allSatisfy { result.score($0) < scorer.lexicon.scoring.threshold / 2 })
   }
 
   @Test("a job title that names no listed role ('Staff Accountant') is 'other'")
