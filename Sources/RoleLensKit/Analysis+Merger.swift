@@ -87,7 +87,7 @@ extension Analysis {
       case .column:
         value = groupColumn.flatMap { $0 < record.columns.count ? record.columns[$0] : nil }
       }
-      let label = value.map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") } ?? ""
+      let label = value.map(normalizeSpace) ?? ""
       return label.isEmpty ? nil : label
     }
   }

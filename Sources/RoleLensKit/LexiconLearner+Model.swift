@@ -103,11 +103,7 @@ extension LexiconLearner {
       squares.withUnsafeMutableBufferPointer { squares in
         priorFlat.withUnsafeBufferPointer { prior in
           for _ in 0..<max(options.epochs, 1) {
-            if order.count > 1 {
-              for index in 0..<(order.count - 1) {
-                order.swapAt(index, index + generator.nextIndex(below: order.count - index))
-              }
-            }
+            OverlapAnalysis.shuffle(&order, using: &generator)
             for example in order {
               let entries = features[example]
               for c in 0..<classes {
@@ -147,7 +143,6 @@ extension LexiconLearner {
   /// (weights as fitted: the model's scores are the scorer's raw evidence).
   static func lexicon(_ base: Lexicon, model: [RoleModel], terms: [String], options: Options) -> Lexicon {
     var lexicon = base
-    let scale = 1.0
     let tokenizer = Tokenizer()
     // Phrases as the lexicon loader reads them: tokenized, each token sequence once per list.
     func phrases(_ list: [(term: Int32, weight: Double)]) -> [Lexicon.Phrase] {
@@ -155,7 +150,7 @@ extension LexiconLearner {
       return list.compactMap { term, weight in
         let text = terms[Int(term)]
         let tokens = tokenizer.tokens(text).map(\.text)
-        let value = Self.rounded(weight * scale)
+        let value = Self.rounded(weight)
         guard value > 0, !tokens.isEmpty, seen.insert(tokens).inserted else { return nil }
         return Lexicon.Phrase(text: text, tokens: tokens, weight: value)
       }

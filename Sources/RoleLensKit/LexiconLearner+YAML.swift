@@ -30,12 +30,14 @@ extension LexiconLearner {
     var inRoles = false
     var role: Role?
     var skipping = false
+    // Roles the model did not change keep their blocks as written.
+    let changed = Set(
+      Role.allCases.filter {
+        lexicon.entry($0).phrases != base.entry($0).phrases || lexicon.entry($0).negative != base.entry($0).negative
+      })
     func flushRole() {
-      guard let current = role else { return }
+      guard let current = role, changed.contains(current) else { return }
       let entry = lexicon.entry(current)
-      let baseEntry = base.entry(current)
-      // Roles the model did not touch keep their blocks (written by the loop below).
-      guard entry.phrases != baseEntry.phrases || entry.negative != baseEntry.negative else { return }
       output.append(entry.phrases.isEmpty ? "    phrases: {}" : "    phrases:")
       for phrase in entry.phrases { output.append("      \(quoted(phrase.text)): \(weight(phrase.weight))") }
       if !entry.negative.isEmpty {
@@ -65,10 +67,7 @@ extension LexiconLearner {
       }
       if let current = role, indent == 4, !trimmed.hasPrefix("#") {
         let key = trimmed.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-        let touched =
-          lexicon.entry(current).phrases != base.entry(current).phrases
-          || lexicon.entry(current).negative != base.entry(current).negative
-        skipping = touched && (key == "phrases" || key == "negative")
+        skipping = changed.contains(current) && (key == "phrases" || key == "negative")
         if skipping { continue }
       }
       if skipping && (indent >= 6 || trimmed.isEmpty || trimmed.hasPrefix("#")) {

@@ -211,12 +211,12 @@ public struct LexiconLearner: Sendable {
         let counts = processed.analyzed.termCounts
         // The body's length in tokens, from its unigrams (stopwords, about 40% of a text, are
         // not counted as terms).
+        let terms = (0..<counts.count).map { counts.term($0) }
         var unigrams = 0
-        for index in 0..<counts.count where !counts.term(index).contains(" ") { unigrams += Int(counts.counts[index]) }
+        for (term, count) in zip(terms, counts.counts) where !term.contains(" ") { unigrams += Int(count) }
         let length = Double(unigrams) / 0.6
         let lengthFactor = scoring.bm25K1 * (1 - scoring.bm25B + scoring.bm25B * length / scoring.averageLength)
-        for index in 0..<counts.count {
-          let term = counts.term(index)
+        for (index, term) in terms.enumerated() {
           let id: Int32
           if let known = termIndex[term] {
             id = known
@@ -252,11 +252,7 @@ public struct LexiconLearner: Sendable {
     var next = 0
     for role in Role.allCases {
       var clusters = clusterOrder.filter { firstLabel[$0] == role }
-      if clusters.count > 1 {
-        for index in 0..<(clusters.count - 1) {
-          clusters.swapAt(index, index + generator.nextIndex(below: clusters.count - index))
-        }
-      }
+      OverlapAnalysis.shuffle(&clusters, using: &generator)
       for cluster in clusters {
         foldOf[cluster] = next % max(count, 2)
         next += 1

@@ -583,7 +583,7 @@ extension OverlapAnalysis {
     return Array(pool[0..<count])
   }
 
-  static func shuffle(_ values: inout [Int], using generator: inout SeededGenerator) {
+  package static func shuffle(_ values: inout [Int], using generator: inout SeededGenerator) {
     guard values.count > 1 else { return }
     for index in 0..<(values.count - 1) {
       values.swapAt(index, index + generator.nextIndex(below: values.count - index))

@@ -2,7 +2,7 @@
 /// space and trims.
 ///
 /// - Complexity: O(n), on the UTF-8 bytes (this runs on every block of every page).
-func normalizeSpace(_ text: String) -> String {
+package func normalizeSpace(_ text: String) -> String {
   var copy = text
   return copy.withUTF8 { normalizeSpace(utf8: $0) }
 }
