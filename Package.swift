@@ -48,7 +48,7 @@ let package = Package(
       name: "RoleLensKit",
       dependencies: [
         "RoleLensStorage", "RoleLensIngest", "RoleLensText", "RoleLensClassify", "RoleLensOverlap", "RoleLensReport",
-        "CMalloc",
+        "CMalloc", "CZlib",
       ]
     ),
 

@@ -51,3 +51,15 @@ public struct Evidence: Sendable, Hashable {
   /// What it added to the role's raw score (title: to the score itself).
   public var contribution: Double
 }
+
+extension Classification {
+  /// A classification from its parts, as a run's partial file holds them (`merge`).
+  package init(
+    scores: [Double], confidences: [Double], role: Role, runnerUp: Role, needsReview: Bool, skills: [Int],
+    acronymReadings: [String: String]
+  ) {
+    self.init(
+      scores: scores, confidences: confidences, role: role, runnerUp: runnerUp, needsReview: needsReview,
+      skills: skills, acronymReadings: acronymReadings, evidence: [])
+  }
+}

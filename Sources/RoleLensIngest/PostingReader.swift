@@ -106,10 +106,13 @@ public struct PostingReader: Sendable {
 
   /// Opens a `.csv` or `.jsonl` dataset (`streamsRows`) for reading in batches of rows; each
   /// batch is read into postings with `read(_:)`, on any thread.
-  public func openDataset(_ file: InputFile) -> DatasetStream {
+  ///
+  /// - Parameter shard: Only the rows of this shard, `position` being the file's place in the
+  ///   walk (`Shard`); `nil`: every row.
+  public func openDataset(_ file: InputFile, shard: (part: Shard, position: Int)? = nil) -> DatasetStream {
     let format = Self.format(forPath: file.path) ?? .csv
     precondition(Self.streamsRows(format), "openDataset needs a .csv or .jsonl file")
-    return DatasetStream(file: file, format: format, options: options)
+    return DatasetStream(file: file, format: format, options: options, shard: shard)
   }
 
   /// Reads a batch of a dataset's rows: postings, bad-row skips, and the file's skip when it

@@ -29,8 +29,14 @@ public struct Analysis: Sendable {
     if case .column(let name) = options.overlap.groupBy, !options.ingest.keepColumns.contains(name) {
       options.ingest.keepColumns.append(name)
     }
+    try self.init(
+      options: options, lexicon: options.lexiconPath.map { try Lexicon.load(path: $0) } ?? Lexicon.bundled())
+  }
+
+  /// Prepares a run with a lexicon already loaded (`merge` reads it from the partials).
+  init(options: AnalysisOptions, lexicon: Lexicon) {
     self.options = options
-    lexicon = try options.lexiconPath.map { try Lexicon.load(path: $0) } ?? Lexicon.bundled()
+    self.lexicon = lexicon
     analyzer = PostingAnalyzer(lexicon: lexicon, bodyOnly: options.bodyOnly)
     scorer = analyzer.scorer
     reader = PostingReader(options: options.ingest)
@@ -69,16 +75,32 @@ public struct Analysis: Sendable {
   public func run(
     progress: (@Sendable (Int, Int) -> Void)? = nil, onPosting: ((PostingResult) -> Void)? = nil
   ) throws -> AnalysisReport {
+    var merger = makeMerger(onPosting: onPosting)
+    let walk = try processInputs(progress: progress) { merger.add($0) }
+    return try finish(&merger, walkSkipped: walk.skipped, fileCount: walk.files.count)
+  }
+
+  /// The merger of a run's outcomes (`run`, `merge`), after setting the allocator up as
+  /// `options.memoryPolicy` allows.
+  func makeMerger(onPosting: ((PostingResult) -> Void)?) -> Merger {
     let releasesMemory = options.memoryPolicy == .releaseToSystem
     if releasesMemory { clib_set_mmap_threshold(Self.mmapThreshold) }
-    var merger = Merger(
+    return Merger(
       includeDuplicates: options.includeDuplicates, scorer: scorer, formulaGuard: options.formulaGuard,
       releasesMemory: releasesMemory, onPosting: onPosting, groupBy: options.overlap.groupBy,
       keptColumns: options.ingest.keepColumns)
-    let walk = try processInputs(progress: progress) { merger.add($0) }
+  }
+
+  /// The report of a run once every outcome is in `merger`: the skipped inputs in order, the
+  /// overlap stage, the run's facts.
+  ///
+  /// - Parameters:
+  ///   - walkSkipped: What the walk of the inputs could not read.
+  ///   - fileCount: The files the walk found.
+  func finish(_ merger: inout Merger, walkSkipped: [SkippedInput], fileCount: Int) throws -> AnalysisReport {
     merger.releaseDuplicateIndex()
-    if releasesMemory { clib_release_free_memory() }
-    var skipped = walk.skipped + merger.skipped
+    if options.memoryPolicy == .releaseToSystem { clib_release_free_memory() }
+    var skipped = walkSkipped + merger.skipped
     skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }
     var overlapOptions = options.overlap
     overlapOptions.jobs = options.jobs
@@ -86,7 +108,7 @@ public struct Analysis: Sendable {
       .run(merger.overlap, vocabulary: merger.vocabulary)
     let run = RunInfo(
       toolVersion: Self.version, lexiconHash: lexicon.sourceHash, seed: options.overlap.seed,
-      inputFiles: walk.files + walk.skipped.count, includeDuplicates: options.includeDuplicates)
+      inputFiles: fileCount + walkSkipped.count, includeDuplicates: options.includeDuplicates)
     return AnalysisReport(
       postings: merger.postings, skipped: skipped, overlap: overlap, lexicon: lexicon, run: run,
       ingest: merger.facts)
@@ -108,14 +130,31 @@ public struct Analysis: Sendable {
   /// held whole.
   ///
   /// - Returns: What the walk could not read, and how many files it found.
-  func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void)
-    throws
-    -> (skipped: [SkippedInput], files: Int)
+  /// - Returns: The walk: what it could not read, and the files it found.
+  func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void) throws
+    -> InputWalker.Result
   {
     let walk = try InputWalker().walk(options.inputs)
+    _ = process(walk, progress: progress, consume: consume)
+    return walk
+  }
+
+  /// Reads, extracts and classifies the files of `walk` as `processInputs` does.
+  ///
+  /// - Parameter shard: Only this shard's files and dataset rows (`Shard`); the default reads
+  ///   everything.
+  /// - Returns: How many files were read.
+  func process(
+    _ walk: InputWalker.Result, shard: Shard = .whole, progress: (@Sendable (Int, Int) -> Void)?,
+    consume: (ReadOutcome) -> Void
+  ) -> Int {
     // A list of values, read-only here: every thread may read it.
     let files = walk.files
-    let count = files.count
+    // The files this shard reads: its own, and every streamed dataset (whose rows it splits).
+    let count =
+      shard.count == 1
+      ? files.count
+      : (0..<files.count).count { shard.owns(fileAt: $0) || reader.streamsRows(files[$0]) }
     // The producer's state, used only by `next`, which the map calls serially.
     var fileIndex = 0
     var stream: DatasetStream?
@@ -123,14 +162,18 @@ public struct Analysis: Sendable {
     func next() -> WorkItem? {
       while true {
         if let open = stream {
-          if let batch = open.next() { return .rows(batch) }
+          if let batch = open.next() { return .rows(batch, position: fileIndex - 1) }
           stream = nil
         }
-        guard fileIndex < count else { return nil }
+        guard fileIndex < files.count else { return nil }
         let file = files[fileIndex]
+        let position = fileIndex
         fileIndex += 1
-        guard reader.streamsRows(file) else { return .file(file) }
-        stream = reader.openDataset(file)
+        guard reader.streamsRows(file) else {
+          guard shard.owns(fileAt: position) else { continue }
+          return .file(file, position: position)
+        }
+        stream = reader.openDataset(file, shard: shard.count == 1 ? nil : (shard, position))
       }
     }
     OrderedParallelMap(jobs: options.jobs, window: Self.workWindow(jobs: options.jobs)).run(
@@ -142,7 +185,7 @@ public struct Analysis: Sendable {
           progress?(filesDone, count)
         }
       })
-    return (walk.skipped, count)
+    return count
   }
 
   /// The work in flight across the threads, in files (a batch of dataset rows counts as
@@ -152,10 +195,10 @@ public struct Analysis: Sendable {
 
   /// One unit of work for a thread.
   enum WorkItem {
-    /// A file read whole.
-    case file(InputFile)
-    /// Consecutive rows of a dataset file.
-    case rows(DatasetBatch)
+    /// A file read whole, and its position in the walk.
+    case file(InputFile, position: Int)
+    /// Consecutive rows of a dataset file, and the file's position in the walk.
+    case rows(DatasetBatch, position: Int)
 
     /// A batch of rows (up to ~1 MB) weighs as much as this many files in the work window.
     static let batchCost = 32
@@ -174,13 +217,29 @@ public struct Analysis: Sendable {
     var skipped: [SkippedInput]
     /// Whether this outcome is its file's last (a file, or a dataset's last batch).
     var endsFile = true
+    /// Where the outcome comes in the run: its file's position in the walk, then its first
+    /// row (`Int.max` for a dataset batch without rows, 0 for a file read whole). The outcomes
+    /// of shards are merged in this order (`Analysis.merge`).
+    var key = Key(position: 0, row: 0)
+
+    struct Key: Comparable, Hashable {
+      var position: Int
+      var row: Int
+      static func < (lhs: Key, rhs: Key) -> Bool { (lhs.position, lhs.row) < (rhs.position, rhs.row) }
+    }
   }
 
   /// Reads, extracts, tokenizes and classifies one work item.
   func process(_ item: WorkItem) -> ReadOutcome {
     switch item {
-    case .file(let file): return analyze(reader.read(file), endsFile: true)
-    case .rows(let batch): return analyze(reader.read(batch), endsFile: batch.isLast)
+    case .file(let file, let position):
+      var outcome = analyze(reader.read(file), endsFile: true)
+      outcome.key = .init(position: position, row: 0)
+      return outcome
+    case .rows(let batch, let position):
+      var outcome = analyze(reader.read(batch), endsFile: batch.isLast)
+      outcome.key = .init(position: position, row: batch.firstRow ?? .max)
+      return outcome
     }
   }
 

@@ -54,6 +54,28 @@ public struct PostingRecord: Sendable {
   }
 }
 
+extension PostingRecord {
+  /// A row from its fields, as a run's partial file holds them (`merge`); `duplicateOf` and
+  /// `cluster` are left `nil` (the merge sets them).
+  package init(
+    id: String, path: String, row: Int?, format: InputFormat, title: String, company: String?, location: String?,
+    datePosted: String?, source: String?, columns: [String], classification: Classification, warnings: [String]
+  ) {
+    self.id = id
+    self.path = path
+    self.row = row
+    self.format = format
+    self.title = title
+    self.company = company
+    self.location = location
+    self.datePosted = datePosted
+    self.source = source
+    self.columns = columns
+    self.classification = classification
+    self.warnings = warnings
+  }
+}
+
 /// One posting's result as a run reports it (`Analysis.run(onPosting:)`): its row of
 /// `postings.csv` and the role its body alone reads as.
 public struct PostingResult: Sendable {

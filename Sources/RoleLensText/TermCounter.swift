@@ -178,6 +178,25 @@ public struct TermCounts: Sendable {
   /// No terms.
   public init() {}
 
+  /// Terms read back from their bytes, start offsets and counts (a run's partial file): the
+  /// hashes are computed again, FNV-1a of each term's bytes, as the counter makes them.
+  /// `nil` when the offsets do not describe `bytes` (`count + 1` rising offsets from 0 to the end).
+  package init?(bytes: [UInt8], starts: [Int32], counts: [Int32]) {
+    guard starts.count == counts.count + 1, starts.first == 0, Int(starts[starts.count - 1]) == bytes.count else {
+      return nil
+    }
+    var hashes: [UInt64] = []
+    hashes.reserveCapacity(counts.count)
+    for index in counts.indices {
+      guard starts[index] <= starts[index + 1] else { return nil }
+      hashes.append(FNV1a.hash(bytes[Int(starts[index])..<Int(starts[index + 1])]))
+    }
+    self.bytes = bytes
+    self.starts = starts
+    self.hashes = hashes
+    self.counts = counts
+  }
+
   /// The number of distinct terms.
   public var count: Int { counts.count }
 

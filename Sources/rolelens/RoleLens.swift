@@ -13,7 +13,7 @@ struct RoleLens: ParsableCommand {
       2 usage error, 3 no posting found in the inputs.
       """,
     version: Analysis.version,
-    subcommands: [Analyze.self, Classify.self, Inspect.self, Eval.self, LexiconCommand.self]
+    subcommands: [Analyze.self, Merge.self, Classify.self, Inspect.self, Eval.self, LexiconCommand.self]
   )
 
   /// Runs the command, mapping errors to the exit codes of DESIGN.md: argument errors exit 2
@@ -55,6 +55,7 @@ struct CommandFailure: Error {
     case let error as IngestError: return .usage(error.description)
     case let error as ClassifyError: return .usage(error.description)
     case let error as ReportError: return .failed(error.description)
+    case let error as PartialError: return error.isUsageError ? .usage(error.description) : .failed(error.description)
     default: return .failed(String(describing: error))
     }
   }

@@ -83,6 +83,9 @@ public struct DatasetBatch: Sendable {
   /// The number of rows.
   public var rowCount: Int { rows.count }
 
+  /// The number of the batch's first row; `nil` when it holds none.
+  public var firstRow: Int? { rows.first?.number }
+
   /// The bytes of row `index`.
   func rowBytes(_ index: Int) -> ArraySlice<UInt8> {
     bytes[(index == 0 ? 0 : rows[index - 1].end)..<rows[index].end]

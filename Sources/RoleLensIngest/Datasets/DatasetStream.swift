@@ -39,10 +39,16 @@ public final class DatasetStream {
   /// (what `TextDecoding` examines: a mark, 1 KiB for UTF-16, 8 KiB for binary bytes).
   static let headSize = 8192
 
-  init(file: InputFile, format: InputFormat, options: IngestOptions) {
+  /// The shard whose rows are handed on, and the file's position in the walk; `nil`: every row.
+  private let shard: (part: Shard, position: Int)?
+  /// A row of the next block, read while a batch was being filled (`shard` only).
+  private var carried: StreamRow?
+
+  init(file: InputFile, format: InputFormat, options: IngestOptions, shard: (part: Shard, position: Int)? = nil) {
     self.file = file
     self.format = format
     self.options = options
+    self.shard = shard
     splitter = DatasetRowSplitter(kind: format == .csv ? .csv : .jsonLines, maxRowSize: options.maxFileSize)
   }
 
@@ -54,7 +60,7 @@ public final class DatasetStream {
       case .failure(let stop):
         finished = true
         source = nil
-        return DatasetBatch(skipped: [stop.skip], isLast: true)
+        return DatasetBatch(skipped: reportsFile ? [stop.skip] : [], isLast: true)
       case .success(let layout): self.layout = layout
       }
     }
@@ -62,22 +68,41 @@ public final class DatasetStream {
     var batch = DatasetBatch(layout: layout)
     let rowLimit = max(1, options.datasetBatchRows)
     var ended = false
+    // A shard's batch holds rows of one block, so that the batches of all shards interleave
+    // in row order when they are merged.
+    var batchBlock: Int?
     while !ended && batch.rows.count < rowLimit && batch.bytes.count < options.datasetBatchBytes {
-      if queuedStart < queued.count {
-        batch.append(queued[queuedStart])
+      let row: StreamRow
+      if let next = carried {
+        row = next
+        carried = nil
+      } else if queuedStart < queued.count {
+        row = queued[queuedStart]
         queued[queuedStart].bytes = []
         queuedStart += 1
-        continue
+      } else {
+        switch readRow() {
+        case .failure(let stop):
+          if reportsFile { batch.skipped.append(stop.skip) }
+          ended = true
+          continue
+        case .success(nil):
+          ended = true
+          continue
+        case .success(let next?):
+          row = next
+        }
       }
-      switch readRow() {
-      case .failure(let stop):
-        batch.skipped.append(stop.skip)
-        ended = true
-      case .success(nil):
-        ended = true
-      case .success(let row?):
-        batch.append(row)
+      if let shard {
+        guard shard.part.owns(row: row.number, ofFileAt: shard.position) else { continue }
+        let block = Shard.block(ofRow: row.number)
+        if let batchBlock, block != batchBlock {
+          carried = row
+          break
+        }
+        batchBlock = block
       }
+      batch.append(row)
     }
     if ended {
       batch.isLast = true
@@ -86,6 +111,10 @@ public final class DatasetStream {
     }
     return batch
   }
+
+  /// Whether this stream reports the file's own problems: always, unless it reads a shard's
+  /// rows and the file's first block is another shard's (`Shard`).
+  private var reportsFile: Bool { shard.map { $0.part.owns(fileAt: $0.position) } ?? true }
 
   // MARK: - Rows
 

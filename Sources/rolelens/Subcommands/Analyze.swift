@@ -27,9 +27,26 @@ struct Analyze: ParsableCommand {
 
   /// The raw argument's `PathEscaping` text; `OutputFolder` resolves it.
   @Option(
-    name: [.short, .long], help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"),
+    name: [.short, .long],
+    help: ArgumentHelp("Folder for the reports (created if missing); not with --partial.", valueName: "dir"),
     completion: .directory)
-  var out: String
+  var out: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Read only shard K of N (1-based) of the inputs: every Nth file of the sorted walk, and 1000-row blocks of each dataset; needs --partial.",
+      valueName: "K/N"))
+  var shard: String?
+
+  /// The raw argument's `PathEscaping` text.
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Write the shard's partial result to this file instead of reports; 'rolelens merge' turns every shard's partial into the reports.",
+      valueName: "file"),
+    completion: .file())
+  var partial: String?
 
   @Option(
     name: .long, help: ArgumentHelp("The pair of roles to compare in detail.", valueName: "role-a,role-b"),
@@ -133,7 +150,25 @@ struct Analyze: ParsableCommand {
       )
     }
     if keptColumns.count != Set(keptColumns).count { throw ValidationError("--keep-columns names a column twice") }
+    if partial == nil {
+      guard shard == nil else { throw ValidationError("--shard needs --partial FILE (where the shard's result goes)") }
+      guard out != nil else { throw ValidationError("Missing expected argument '--out <dir>' (or --partial <file> for a shard)") }
+    } else {
+      guard out == nil else {
+        throw ValidationError("--partial writes a shard's result, not reports: leave out --out, and run 'rolelens merge' on the partials")
+      }
+      if let shard, Self.shard(shard) == nil {
+        throw ValidationError("--shard takes K/N with 1 <= K <= N, e.g. --shard 2/4, not '\(RawArguments.plain(shard))'")
+      }
+    }
     try common.validate()
+  }
+
+  /// The shard `K/N` names.
+  static func shard(_ text: String) -> Shard? {
+    let parts = RawArguments.plain(text).split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]) else { return nil }
+    return Shard(index: k - 1, count: n)
   }
 
   func run() throws {
@@ -158,7 +193,24 @@ struct Analyze: ParsableCommand {
     options.formulaGuard = csv.formulaGuard
     if let jobs { options.jobs = jobs }
 
-    // Fail before reading any input when the reports could not be written.
+    if let partial {
+      try runShard(options: options, partial: partial)
+      return
+    }
+    guard let out else { return }
+    try ReportOutput.run(out: out, quiet: quiet) { progress in
+      let analysis = try Analysis(options: options)
+      progress.stage = "computing statistics (\(bootstrap) bootstrap replicates, \(permutations) permutations)"
+      return try analysis.run(progress: progress.update)
+    }
+  }
+}
+
+/// How `analyze` and `merge` write their reports.
+enum ReportOutput {
+  /// Checks that `out` can hold the reports (before any input is read), makes the report with
+  /// `make`, writes it, prints the summary, and fails with exit 3 when it holds no posting.
+  static func run(out: String, quiet: Bool, make: (Progress) throws -> AnalysisReport) throws {
     let folder = try OutputFolder.prepare(out)
     do {
       try ReportWriter.checkWritable(folder.path)
@@ -168,9 +220,7 @@ struct Analyze: ParsableCommand {
     let progress = Progress(quiet: quiet)
     let report: AnalysisReport
     do {
-      let analysis = try Analysis(options: options)
-      progress.stage = "computing statistics (\(bootstrap) bootstrap replicates, \(permutations) permutations)"
-      report = try analysis.run(progress: progress.update)
+      report = try make(progress)
       progress.show("writing reports to \(out)")
       do {
         try ReportWriter().write(report, to: folder.path)
@@ -186,6 +236,25 @@ struct Analyze: ParsableCommand {
       throw CommandFailure(
         message: "no posting found in the inputs (\(report.skipped.count) skipped; see \(out)/skipped.csv)", code: 3)
     }
+  }
+}
+
+extension Analyze {
+  /// Runs one shard into a partial file and prints one line about it.
+  func runShard(options: AnalysisOptions, partial: String) throws {
+    let shard = shard.flatMap(Self.shard) ?? .whole
+    let progress = Progress(quiet: quiet)
+    let summary: ShardSummary
+    do {
+      let analysis = try Analysis(options: options)
+      summary = try analysis.runShard(shard, partial: partial, progress: progress.update)
+      progress.finish(postings: summary.postings, skipped: summary.skipped)
+    } catch {
+      throw CommandFailure.from(error)
+    }
+    printText(
+      "shard \(shard): \(summary.postings) postings, \(summary.skipped) skipped, from \(summary.files) files; partial result in \(partial) (\(summary.bytes) bytes)"
+    )
   }
 }
 
