@@ -95,7 +95,8 @@ extension Analysis {
   ///   - paths: The partial files, in any order.
   ///   - jobs: Threads for the overlap stage's resampling (results do not depend on it).
   ///   - memoryPolicy: As `AnalysisOptions.memoryPolicy`.
-  ///   - progress: Called with (units merged, units in all), serially.
+  ///   - progress: Called with (postings merged, postings in all the partials), serially, as
+  ///     each file's or dataset block's postings are merged.
   /// - Returns: The report, and the options of the run (from the partials).
   /// - Throws: `PartialError` for a partial that cannot be read or partials that do not
   ///   form one run; `OverlapError` as `run`.
@@ -131,7 +132,7 @@ extension Analysis {
     }
     let analysis = Analysis(options: options, lexicon: lexicon)
     var merger = analysis.makeMerger(onPosting: nil)
-    let total = readers.reduce(0) { $0 + $1.unitCount }
+    let total = readers.reduce(0) { $0 + $1.postingCount }
     var heap = OutcomeHeap()
     func pull(_ index: Int) throws {
       let reader = readers[index]
@@ -149,7 +150,7 @@ extension Analysis {
       }
       last = outcome.key
       merger.add(outcome)
-      merged += 1
+      merged += outcome.postings.count
       progress?(merged, total)
       try pull(index)
     }

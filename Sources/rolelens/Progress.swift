@@ -12,6 +12,8 @@ final class Progress: @unchecked Sendable {
   private var lastDraw = Date.distantPast
   /// What the run does once every file is read (shown after 100%).
   var stage = "computing statistics"
+  /// What `update` counts: files, or (`merge`) the postings of the partials.
+  var unit = "files"
 
   init(quiet: Bool) {
     self.quiet = quiet
@@ -34,14 +36,14 @@ final class Progress: @unchecked Sendable {
     guard now.timeIntervalSince(lastDraw) >= 0.2 || done == total else { return }
     lastDraw = now
     if done == total {
-      draw("\(total) files read; \(stage)...")
+      draw("\(total) \(unit) read; \(stage)...")
       return
     }
     let elapsed = max(now.timeIntervalSince(start), 0.001)
     let rate = Double(done) / elapsed
     // An ETA from the first second or the first 2% of files is a guess: none is shown.
     let eta = elapsed >= 1 && done * 50 >= total && rate > 0 ? Self.duration(Double(total - done) / rate) : "--"
-    let text = String(format: "%d/%d files  %.0f/s  ETA %@", done, total, rate, eta)
+    let text = String(format: "%d/%d %@  %.0f/s  ETA %@", done, total, unit, rate, eta)
     let width = max(0, min(30, Self.columns - text.count - 4))
     let filled = total == 0 ? width : width * done / total
     let bar =

@@ -45,7 +45,7 @@ struct Merge: ParsableCommand {
   func run() throws {
     // The reports' folder is checked before any partial is read.
     try ReportOutput.run(out: out, quiet: quiet) { progress in
-      progress.stage = "merging partials"
+      progress.unit = "postings"
       // The command owns its process, so it may keep the allocator's resident memory low.
       return try Analysis.merge(
         partials: partials, jobs: jobs ?? AnalysisOptions().jobs, memoryPolicy: .releaseToSystem,
