@@ -131,10 +131,15 @@ final class PartialWriter {
   /// Bytes written, the trailer included once `finish` returns.
   private(set) var size = 0
 
-  /// Creates the temporary file and writes the magic and the header frame.
+  /// The suffix of a partial's temporary file, before the writer's process id.
+  static let temporarySuffix = ".incomplete-"
+
+  /// Creates the temporary file and writes the magic and the header frame; first removes the
+  /// temporary files of earlier writers of `path` that were killed (their process is gone).
   init(path: String, header: ByteWriter) throws(PartialError) {
     self.path = path
-    temporaryPath = path + ".incomplete-\(getpid())"
+    temporaryPath = path + Self.temporarySuffix + "\(getpid())"
+    Self.removeAbandoned(path)
     guard let stream = fopen(PartialFile.systemPath(temporaryPath), "wb") else {
       throw .writeFailed(path: path, reason: Self.errnoText())
     }
@@ -206,6 +211,25 @@ final class PartialWriter {
   }
 
   private static func errnoText() -> String { String(cString: strerror(errno)) }
+
+  /// Removes `path.incomplete-PID` files beside `path` whose process no longer runs: what a
+  /// shard killed while writing (out of memory, a scheduler's time limit) leaves.
+  private static func removeAbandoned(_ path: String) {
+    let bytes = PathEscaping.bytes(path)
+    let slash = bytes.lastIndex(of: UInt8(ascii: "/"))
+    let folder = slash.map { Array(bytes[...$0]) } ?? Array("./".utf8)
+    let prefix = Array(bytes[(slash.map { $0 + 1 } ?? 0)...]) + Array(temporarySuffix.utf8)
+    guard let directory = opendir(folder.map { CChar(bitPattern: $0) } + [0]) else { return }
+    defer { closedir(directory) }
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+      guard name.count > prefix.count, name.starts(with: prefix),
+        let pid = Int32(String(decoding: name[prefix.count...], as: UTF8.self)), pid > 0,
+        kill(pid, 0) != 0 && errno == ESRCH
+      else { continue }
+      unlink((folder + name).map { CChar(bitPattern: $0) } + [0])
+    }
+  }
 }
 
 // MARK: - Reading

@@ -310,6 +310,43 @@ struct ShardMergeTests {
     try Self.expectRefused([parts[0], version019, parts[2]], saying: "made by rolelens 0.1.9", in: folder)
   }
 
+  @Test(
+    "a shard killed at any write leaves no partial under its name (or the earlier one), and the next run cleans up",
+    .enabled(if: ReportAtomicityTests.straceWorks, "needs strace that may trace (apt-get install strace)"))
+  func killedShard() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("part-2.rlp").path
+    let arguments = ["analyze", "Corpus", "--shard", "2/3", "--partial", path, "--quiet"]
+    // What a completed run writes (the same bytes every time).
+    let reference = folder.appendingPathComponent("reference.rlp").path
+    #expect(try TestSupport.run(["analyze", "Corpus", "--shard", "2/3", "--partial", reference, "--quiet"]).status == 0)
+    let complete = try #require(FileManager.default.contents(atPath: reference))
+    try FileManager.default.removeItem(atPath: reference)
+    var earlier: Data?
+    var kills = 0
+    // Twice: with no partial yet, then replacing the one the first pass completed.
+    for _ in 0..<2 {
+      for n in 1...200 {
+        let status = try ReportAtomicityTests.killed(at: "write", n, arguments)
+        let now = FileManager.default.contents(atPath: path)
+        if status == 0 {
+          #expect(now == complete)
+          earlier = now
+          break
+        }
+        kills += 1
+        // Killed before the rename: nothing new under the name; after it (printing the
+        // summary): the complete partial.
+        #expect(now == earlier || now == complete, "killed at write \(n): a partial neither earlier nor complete")
+      }
+    }
+    #expect(kills >= 4)
+    let finished = try TestSupport.run(arguments)
+    #expect(finished.status == 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["part-2.rlp"])
+  }
+
   @Test("analyze refuses --shard without --partial, --partial with --out, and shards that are not K/N")
   func refusesBadShardArguments() throws {
     let folder = try TestSupport.temporaryFolder()
