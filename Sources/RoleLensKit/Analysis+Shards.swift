@@ -101,7 +101,7 @@ extension Analysis {
   /// - Throws: `PartialError` for a partial that cannot be read or partials that do not
   ///   form one run; `OverlapError` as `run`.
   /// - Complexity: Linear in the partials' size (plus the overlap stage's resampling, as in
-  ///   `run`); memory holds one frame (~256 KB) per partial beyond what `run` needs.
+  ///   `run`); memory holds one frame (256 KB to ~1 MB) per partial beyond what `run` needs.
   public static func merge(
     partials paths: [String], jobs: Int, memoryPolicy: MemoryPolicy = .leaveAllocatorAlone,
     progress: (@Sendable (Int, Int) -> Void)? = nil

@@ -24,9 +24,11 @@ import Darwin
 ///   1. The header (`PartialHeader`): format version, tool version, shard `K/N`, the options
 ///      that change any output, the lexicon (hash and YAML), the inputs as given and a digest
 ///      of the walk (every file's path and size, the entries it skipped), the walk's skips.
-///   2. Data frames of about 256 KB (or one unit, when larger), each holding whole units: a
-///      unit is one file's or one dataset block's outcome (its position in the walk and first
-///      row, its postings' rows, term counts, signatures and reading facts, its skipped entries).
+///   2. Data frames of about 256 KB before compression (or one unit, when larger), each holding
+///      whole units: a unit is one file's or one dataset block's outcome (its position in the
+///      walk and first row, its postings' rows, term counts, signatures and reading facts, its
+///      skipped entries). A data frame's payload is the units' length (varint) and their bytes
+///      compressed with zlib (`compress2`); the CRC covers the compressed payload.
 ///   3. The trailer, always 27 payload bytes: `END`, then the counts of units, postings and
 ///      data frames (8 bytes each, little-endian).
 ///
@@ -58,6 +60,41 @@ enum PartialFile {
       }
       return UInt32(truncatingIfNeeded: crc)
     }
+  }
+
+  /// A data frame's stored form: the raw length (`ByteWriter` varint), then the raw bytes
+  /// compressed by zlib (`compress2`, level 1: the signatures do not compress, the terms do,
+  /// and speed matters more than the last percent).
+  static func deflate(_ raw: [UInt8]) -> [UInt8]? {
+    var bound = compressBound(uLong(raw.count))
+    var stored = ByteWriter()
+    stored.write(UInt64(raw.count))
+    var output = [UInt8](repeating: 0, count: Int(bound))
+    let status = raw.withUnsafeBufferPointer { source in
+      output.withUnsafeMutableBufferPointer { target in
+        compress2(target.baseAddress, &bound, source.baseAddress, uLong(source.count), 1)
+      }
+    }
+    guard status == Z_OK else { return nil }
+    stored.append(raw: output[..<Int(bound)])
+    return stored.bytes
+  }
+
+  /// The raw bytes of a stored data frame; `nil` when they are not what `deflate` made.
+  static func inflate(_ stored: [UInt8]) -> [UInt8]? {
+    var reader = ByteReader(stored[...])
+    // A frame holds at most a few megabytes: a larger claimed length is damage.
+    guard let length = try? reader.readUInt64(), length <= 1 << 31 else { return nil }
+    var output = [UInt8](repeating: 0, count: Int(length))
+    var produced = uLong(length)
+    let start = reader.position
+    let status = stored.withUnsafeBufferPointer { source in
+      output.withUnsafeMutableBufferPointer { target in
+        uncompress(target.baseAddress, &produced, source.baseAddress.map { $0 + start }, uLong(source.count - start))
+      }
+    }
+    guard status == Z_OK, produced == uLong(length) else { return nil }
+    return output
   }
 
   /// The exact bytes of a path given as `PathEscaping` text, for the C library's calls.
@@ -188,7 +225,10 @@ final class PartialWriter {
 
   private func flushFrame() throws(PartialError) {
     guard !frame.bytes.isEmpty else { return }
-    try putFrame(frame.bytes[...])
+    guard let deflated = PartialFile.deflate(frame.bytes) else {
+      throw .writeFailed(path: path, reason: "zlib could not compress a frame")
+    }
+    try putFrame(deflated[...])
     dataFrames += 1
     frame.removeAll()
   }
@@ -284,7 +324,7 @@ final class PartialReader {
     var units = 0
     var postings = 0
     for _ in 0..<dataFrameCount {
-      let payload = try readFrame(what: "data")
+      let payload = try readDataFrame()
       var reader = ByteReader(payload[...])
       while !reader.isAtEnd {
         do {
@@ -311,7 +351,7 @@ final class PartialReader {
   func nextUnit<T>(_ body: (inout ByteReader) throws -> T) throws(PartialError) -> T? {
     if frameReader.isAtEnd {
       guard framesRead < dataFrameCount else { return nil }
-      frame = try readFrame(what: "data")
+      frame = try readDataFrame()
       framesRead += 1
       frameReader = ByteReader(frame[...])
     }
@@ -343,6 +383,14 @@ final class PartialReader {
     } catch {
       throw .truncated(path: path)
     }
+  }
+
+  /// Reads a data frame, checks its CRC and inflates it.
+  private func readDataFrame() throws(PartialError) -> [UInt8] {
+    guard let raw = PartialFile.inflate(try readFrame(what: "data")) else {
+      throw .corrupt(path: path, detail: "a data frame does not decompress")
+    }
+    return raw
   }
 
   /// Reads a frame at the current position and checks its CRC.
