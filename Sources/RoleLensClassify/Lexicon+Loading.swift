@@ -168,7 +168,7 @@ private struct LexiconReader {
     }
     return Lexicon(
       scoring: scoring, sectionWeights: sectionWeights, roles: roles, acronyms: acronyms,
-      skills: skills, sourceHash: Lexicon.fnv1a(yaml))
+      skills: skills, sourceHash: Lexicon.fnv1a(yaml), source: yaml)
   }
 
   // MARK: - Parts

@@ -111,6 +111,8 @@ public struct Lexicon: Sendable {
   public var skills: [SkillCategory]
   /// A hash of the lexicon's source text, for reports (FNV-1a 64, hex).
   public var sourceHash: String
+  /// The lexicon's YAML as it was read (a shard's partial file carries it to `merge`).
+  package var source = ""
 
   /// The entry for `role`.
   public func entry(_ role: Role) -> RoleEntry { roles[role.index] }

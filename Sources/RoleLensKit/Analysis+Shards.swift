@@ -1,4 +1,3 @@
-import Foundation
 import RoleLensClassify
 import RoleLensIngest
 import RoleLensReport
@@ -26,23 +25,22 @@ extension Analysis {
   /// (`PartialFile`), instead of computing statistics. The file appears only when complete.
   ///
   /// - Parameter progress: Called with (files done, files this shard reads).
-  /// - Throws: `IngestError.inputNotFound` for a missing input, `ClassifyError` when the
-  ///   lexicon file cannot be read again, `PartialError.writeFailed` when the file cannot be
-  ///   written.
+  /// - Throws: `IngestError.inputNotFound` for a missing input, `PartialError.writeFailed`
+  ///   when the file cannot be written.
   public func runShard(
     _ shard: Shard, partial path: String, progress: (@Sendable (Int, Int) -> Void)? = nil
   ) throws -> ShardSummary {
     let walk = try InputWalker().walk(options.inputs)
     let header = PartialHeader(
       shard: shard, settings: options.partialSettings, lexiconHash: lexicon.sourceHash,
-      lexiconSource: try lexiconSource(), inputs: options.inputs,
+      lexiconSource: lexicon.source, inputs: options.inputs,
       walkDigest: PartialHeader.digest(inputs: options.inputs, walk: walk), fileCount: walk.files.count,
       walkSkipped: walk.skipped)
     let writer = try PartialWriter(path: path, header: header.encoded())
     var unit = ByteWriter()
     var failure: PartialError?
     var summary = ShardSummary(shard: shard, files: 0, postings: 0, skipped: 0, bytes: 0)
-    summary.files = try process(walk, shard: shard, progress: progress) { outcome in
+    summary.files = process(walk, shard: shard, progress: progress) { outcome in
       // A non-owner's view of a dataset ends with an empty batch: nothing to keep.
       guard failure == nil, !outcome.postings.isEmpty || !outcome.skipped.isEmpty else { return }
       unit.removeAll()
@@ -61,25 +59,6 @@ extension Analysis {
     return summary
   }
 
-  /// The lexicon's YAML, read again from its file (or the bundle), checked against the hash of
-  /// the one loaded.
-  private func lexiconSource() throws -> String {
-    let source: String
-    if let path = options.lexiconPath {
-      guard let data = FileManager.default.contents(atPath: path) else {
-        throw ClassifyError.unreadableLexicon(path: path, reason: "cannot read the file")
-      }
-      source = String(decoding: data, as: UTF8.self)
-    } else {
-      source = try Lexicon.bundledSource()
-    }
-    guard Lexicon.fnv1a(source) == lexicon.sourceHash else {
-      throw ClassifyError.unreadableLexicon(
-        path: options.lexiconPath ?? "default-lexicon.yaml", reason: "the file changed while the run started")
-    }
-    return source
-  }
-
   // MARK: - Merge
 
   /// Merges the partial files of every shard of one run into the report a single run of the
@@ -89,7 +68,8 @@ extension Analysis {
   ///
   /// Before a posting is read, every partial is checked: the format and tool version, the
   /// shards (each of `1...N` exactly once), the options, lexicon and inputs (all the same),
-  /// and every frame's CRC-32.
+  /// and every frame's CRC-32. Units that do not decode, or fewer or more of them than a
+  /// trailer counts, fail the merge as it reads them, still before a report is written.
   ///
   /// - Parameters:
   ///   - paths: The partial files, in any order.
@@ -113,9 +93,7 @@ extension Analysis {
     }
     try checkConsistent(headers, paths: paths)
     let first = headers[0]
-    for reader in readers {
-      try reader.verify { reader in try Analysis.ReadOutcome(decoding: &reader).postings.count }
-    }
+    for reader in readers { try reader.verify() }
     guard var options = AnalysisOptions(inputs: first.inputs, settings: first.settings) else {
       throw PartialError.corrupt(path: paths[0], detail: "its options cannot be read")
     }
@@ -134,9 +112,16 @@ extension Analysis {
     var merger = analysis.makeMerger(onPosting: nil)
     let total = readers.reduce(0) { $0 + $1.postingCount }
     var heap = OutcomeHeap()
+    // Units and postings read from each partial, checked against its trailer at its end.
+    var counts = [(units: Int, postings: Int)](repeating: (0, 0), count: readers.count)
     func pull(_ index: Int) throws {
       let reader = readers[index]
-      guard let outcome = try reader.nextUnit({ try Analysis.ReadOutcome(decoding: &$0) }) else { return }
+      guard let outcome = try reader.nextUnit({ try Analysis.ReadOutcome(decoding: &$0) }) else {
+        try reader.check(units: counts[index].units, postings: counts[index].postings)
+        return
+      }
+      counts[index].units += 1
+      counts[index].postings += outcome.postings.count
       heap.push(outcome, from: index)
     }
     for index in readers.indices { try pull(index) }

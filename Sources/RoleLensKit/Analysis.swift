@@ -129,7 +129,6 @@ public struct Analysis: Sendable {
   /// in chunks as its batches are needed, so its rows spread over every thread and it is never
   /// held whole.
   ///
-  /// - Returns: What the walk could not read, and how many files it found.
   /// - Returns: The walk: what it could not read, and the files it found.
   func processInputs(progress: (@Sendable (Int, Int) -> Void)?, consume: (ReadOutcome) -> Void) throws
     -> InputWalker.Result

@@ -274,9 +274,9 @@ final class PartialWriter {
 
 // MARK: - Reading
 
-/// Reads a partial file: `open` checks the magic, reads the header and finds the trailer
-/// (a truncated file fails here); `verify` checks every frame's CRC and the counts; `nextUnit`
-/// hands the units on in file order.
+/// Reads a partial file: `init` checks the magic, reads the header and finds the trailer
+/// (a truncated file fails here); `verify` checks every frame's CRC; `nextUnit` hands the units
+/// on in file order, and `check` compares what they held with the trailer's counts.
 final class PartialReader {
   let path: String
   private let stream: UnsafeMutablePointer<FILE>
@@ -316,35 +316,26 @@ final class PartialReader {
 
   deinit { fclose(stream) }
 
-  /// Reads every data frame once, checking its CRC, and that the units and postings in them
-  /// are as many as the trailer says; then rewinds to the first unit.
-  ///
-  /// - Parameter count: Counts a frame's units and postings (`PartialCoding.skimUnit`).
-  func verify(count: (inout ByteReader) throws -> Int) throws(PartialError) {
-    var units = 0
-    var postings = 0
-    for _ in 0..<dataFrameCount {
-      let payload = try readDataFrame()
-      var reader = ByteReader(payload[...])
-      while !reader.isAtEnd {
-        do {
-          postings += try count(&reader)
-        } catch {
-          throw .corrupt(path: path, detail: "a unit cannot be read")
-        }
-        units += 1
-      }
+  /// Reads every data frame once and checks its CRC-32, and that the frames end where the
+  /// trailer starts; then rewinds to the first unit. (The units are decoded once, as they are
+  /// merged: `count(units:postings:)` then checks them against the trailer.)
+  func verify() throws(PartialError) {
+    for _ in 0..<dataFrameCount { _ = try readFrame(what: "data") }
+    guard Int(ftello(stream)) == fileSize - PartialFile.trailerFrameSize else {
+      throw .corrupt(path: path, detail: "its frames do not end where its trailer starts")
     }
+    guard fseeko(stream, off_t(dataStart), SEEK_SET) == 0 else {
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  /// Checks the units and postings read from the file against its trailer's counts.
+  func check(units: Int, postings: Int) throws(PartialError) {
     guard units == unitCount, postings == postingCount else {
       throw .corrupt(
         path: path,
         detail: "it holds \(units) units and \(postings) postings, its trailer says \(unitCount) and \(postingCount)")
     }
-    guard fseeko(stream, off_t(dataStart), SEEK_SET) == 0 else {
-      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-    }
-    framesRead = 0
-    frameReader = ByteReader([])
   }
 
   /// Calls `body` with a reader positioned at the next unit; `false` once every unit is read.

@@ -38,19 +38,11 @@ public struct PostingRecord: Sendable {
   /// The row of `posting` classified as `classification`; `cluster` is left `nil` (a run sets
   /// it).
   public init(posting: Posting, classification: Classification, duplicateOf: String?) {
-    id = posting.id
-    path = posting.path
-    row = posting.row
-    format = posting.format
-    title = posting.title
-    company = posting.company
-    location = posting.location
-    datePosted = posting.datePosted
-    source = posting.source
-    columns = posting.columns
-    self.classification = classification
+    self.init(
+      id: posting.id, path: posting.path, row: posting.row, format: posting.format, title: posting.title,
+      company: posting.company, location: posting.location, datePosted: posting.datePosted, source: posting.source,
+      columns: posting.columns, classification: classification, warnings: posting.warnings)
     self.duplicateOf = duplicateOf
-    warnings = posting.warnings
   }
 }
 

@@ -68,29 +68,23 @@ public struct ByteWriter: Sendable {
     if let value { write(value) }
   }
 
-  /// Appends a list of strings.
-  public mutating func write(_ values: [String]) {
-    write(UInt64(values.count))
-    for value in values { write(value) }
+  /// Appends a list: its count, then each element with `write`.
+  public mutating func write<Element>(_ values: [Element], each write: (inout ByteWriter, Element) -> Void) {
+    self.write(UInt64(values.count))
+    for value in values { write(&self, value) }
   }
+
+  /// Appends a list of strings.
+  public mutating func write(_ values: [String]) { write(values) { $0.write($1) } }
 
   /// Appends a list of integers.
-  public mutating func write(_ values: [Int]) {
-    write(UInt64(values.count))
-    for value in values { write(value) }
-  }
+  public mutating func write(_ values: [Int]) { write(values) { $0.write($1) } }
 
   /// Appends a list of numbers.
-  public mutating func write(_ values: [Double]) {
-    write(UInt64(values.count))
-    for value in values { write(value) }
-  }
+  public mutating func write(_ values: [Double]) { write(values) { $0.write($1) } }
 
   /// Appends a list of 8-byte values (`writeFixed`).
-  public mutating func writeFixed(_ values: [UInt64]) {
-    write(UInt64(values.count))
-    for value in values { writeFixed(value) }
-  }
+  public mutating func writeFixed(_ values: [UInt64]) { write(values) { $0.writeFixed($1) } }
 
   /// Appends bytes as they are, with no count (a format's magic, a frame's payload).
   public mutating func append(raw: some Collection<UInt8>) { bytes.append(contentsOf: raw) }
@@ -197,40 +191,35 @@ public struct ByteReader {
     try readBool() ? readInt() : nil
   }
 
+  /// Reads a list `write(_:each:)` wrote, each element of at least `minimumSize` bytes.
+  public mutating func readList<Element>(
+    minimumSize: Int = 1, each read: (inout ByteReader) throws(Malformed) -> Element
+  ) throws(Malformed) -> [Element] {
+    let count = try readCount(minimumSize: minimumSize)
+    var values: [Element] = []
+    values.reserveCapacity(count)
+    for _ in 0..<count { values.append(try read(&self)) }
+    return values
+  }
+
   /// Reads a list of strings.
   public mutating func readStrings() throws(Malformed) -> [String] {
-    let count = try readCount()
-    var values: [String] = []
-    values.reserveCapacity(count)
-    for _ in 0..<count { values.append(try readString()) }
-    return values
+    try readList { (reader) throws(Malformed) in try reader.readString() }
   }
 
   /// Reads a list of integers.
   public mutating func readInts() throws(Malformed) -> [Int] {
-    let count = try readCount()
-    var values: [Int] = []
-    values.reserveCapacity(count)
-    for _ in 0..<count { values.append(try readInt()) }
-    return values
+    try readList { (reader) throws(Malformed) in try reader.readInt() }
   }
 
   /// Reads a list of numbers.
   public mutating func readDoubles() throws(Malformed) -> [Double] {
-    let count = try readCount(minimumSize: 8)
-    var values: [Double] = []
-    values.reserveCapacity(count)
-    for _ in 0..<count { values.append(try readDouble()) }
-    return values
+    try readList(minimumSize: 8) { (reader) throws(Malformed) in try reader.readDouble() }
   }
 
   /// Reads a list of 8-byte values.
   public mutating func readFixedList() throws(Malformed) -> [UInt64] {
-    let count = try readCount(minimumSize: 8)
-    var values: [UInt64] = []
-    values.reserveCapacity(count)
-    for _ in 0..<count { values.append(try readFixed()) }
-    return values
+    try readList(minimumSize: 8) { (reader) throws(Malformed) in try reader.readFixed() }
   }
 
   /// Reads `count` bytes as they are (a magic, a fixed field).
