@@ -264,7 +264,8 @@ struct UnitSpace: Sendable {
     mutating func build(vocabulary: Vocabulary, skillCount: Int) -> UnitSpace {
       var space = UnitSpace()
       swap(&space, &self.space)
-      let ids = Set(space.positions).sorted { vocabulary.term($0) < vocabulary.term($1) }
+      // Each term made into a String once (terms are distinct as Strings, so the order is total).
+      let ids = Set(space.positions).map { ($0, vocabulary.term($0)) }.sorted { $0.1 < $1.1 }.map(\.0)
       var position = [Int32](repeating: -1, count: vocabulary.count)
       for (index, id) in ids.enumerated() { position[Int(id)] = Int32(index) }
       for entry in space.postingPositions.indices {

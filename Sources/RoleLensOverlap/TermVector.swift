@@ -6,43 +6,43 @@ import RoleLensText
 /// ids (and every sum over them) are the same on every run. Terms are equal when their Strings
 /// are (`==`), as dictionary keys are; they are looked up by their UTF-8 bytes (`WordTable`).
 public struct Vocabulary: Sendable {
-  /// The terms' bytes: entry ids are term ids, as only terms new as Strings are added.
+  /// The terms' bytes: entry ids are term ids, as only terms new as Strings are added. A term's
+  /// String is made from its bytes when asked for (the table is the only copy: at a million
+  /// terms a `String` each would be some 40 MB more).
   private var table = WordTable(capacity: 1 << 12)
-  /// The terms in id order: `terms[Int(id)]` is the term of `id`.
-  public private(set) var terms: [String] = []
 
   /// An empty vocabulary.
   public init() {}
 
   /// The number of terms interned.
-  public var count: Int { terms.count }
+  public var count: Int { table.count }
+
+  /// The terms in id order: `terms[Int(id)]` is the term of `id` (made on each access).
+  public var terms: [String] { (0..<table.count).map { table.string(Int32($0)) } }
 
   /// The id of `term`, adding it if new.
   public mutating func intern(_ term: String) -> Int32 {
     if let id = table.findEqual(term) { return id }
-    let id = table.intern(term)
-    precondition(Int(id) == terms.count, "Vocabulary entries and terms out of step")
-    terms.append(term)
-    return id
+    return table.intern(term)
   }
 
   /// The id of the term of `bytes` (hashed to `hash`, FNV-1a), or `nil` when it was never
   /// interned.
   func id(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? { table.findEqual(bytes, hash: hash) }
 
-  /// Adds the term of `bytes` (hashed to `hash`), which must not be equal as a String to any
-  /// term interned; returns its id.
+  /// Adds the term of `bytes` (hashed to `hash`, valid UTF-8), which must not be equal as a
+  /// String to any term interned; returns its id.
   mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
+    let before = table.count
     let id = table.intern(bytes, hash: hash)
-    precondition(Int(id) == terms.count, "Vocabulary.add of a term already interned")
-    terms.append(String(decoding: bytes, as: UTF8.self))
+    precondition(Int(id) == before, "Vocabulary.add of a term already interned")
     return id
   }
 
   /// The id of `term`, or `nil` when it was never interned.
   public func id(_ term: String) -> Int32? { table.findEqual(term) }
   /// The term of `id`, which must have been returned by `intern(_:)`.
-  public func term(_ id: Int32) -> String { terms[Int(id)] }
+  public func term(_ id: Int32) -> String { table.string(id) }
 }
 
 /// A posting's term counts as a sparse vector, sorted by term id.
