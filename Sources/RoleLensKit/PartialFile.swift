@@ -39,7 +39,7 @@ enum PartialFile {
   /// The file's first bytes.
   static let magic = Array("ROLELENS PARTIAL\n".utf8)
   /// The format's version; a file of another version is refused.
-  static let formatVersion = 1
+  static let formatVersion = 2
   /// The trailer's first bytes.
   static let trailerTag = Array("END".utf8)
   /// The trailer frame's size: frame head, tag and three counts.

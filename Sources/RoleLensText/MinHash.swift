@@ -4,65 +4,67 @@ import RoleLensStorage
 /// saved once per city, or reposted with a new date).
 ///
 /// The Jaccard similarity of two postings' shingle sets is estimated by the share of signature
-/// positions where their minimum hashes agree (Broder 1997).
+/// positions where their minimum hashes agree (Broder 1997). The signature is a one-permutation
+/// MinHash (Li, Owen and Zhang 2012): each shingle is hashed once, the hash's high bits pick one
+/// of `size` bins, and each bin keeps its smallest hash. Bins no shingle fell into borrow the
+/// value of another bin, found by probing with a fixed hash sequence per bin ("optimal
+/// densification", Shrivastava 2017), which keeps the share of equal positions an unbiased
+/// estimate of the Jaccard similarity for short texts too. One hash per shingle, where `size`
+/// independent hash functions cost `size` hashes per shingle.
 public struct MinHash: Sendable {
   /// Signature length.
   public let size: Int
   /// Words per shingle.
   public let shingleLength: Int
-  private let seeds: [UInt64]
-  /// Each seed with the first step of `mix` applied (`s ^ s >> 30`): the shift distributes
-  /// over the xor, so `mix(h ^ s)` starts from `(h ^ h >> 30) ^ premixed`, and a shingle's part
-  /// of that step is done once rather than once per hash function.
-  private let premixed: [UInt64]
+  /// Seed of the one hash function over shingle hashes.
+  private let seed: UInt64
+  /// Seed of the densification probes.
+  private let probeSeed: UInt64
 
-  /// A MinHash of `size` hash functions over shingles of `shingleLength` words; both must be
-  /// positive. The hash seeds are fixed, so signatures are the same in every run.
+  /// A MinHash of `size` bins over shingles of `shingleLength` words; both must be positive.
+  /// The seeds are fixed, so signatures are the same in every run.
   public init(size: Int = 64, shingleLength: Int = 5) {
     precondition(size > 0 && shingleLength > 0, "MinHash needs a positive size and shingle length")
     self.size = size
     self.shingleLength = shingleLength
-    var state: UInt64 = 0x5EED_0F_D0C5
-    seeds = (0..<size).map { _ in
-      state &+= 0x9E37_79B9_7F4A_7C15
-      return Self.mix(state)
-    }
-    premixed = seeds.map { $0 ^ ($0 >> 30) }
+    seed = Self.mix(0x5EED_0F_D0C5 &+ 0x9E37_79B9_7F4A_7C15)
+    probeSeed = Self.mix(seed ^ 0xD3E5_17F1_C4A0_B92D)
   }
 
   /// The signature of a token sequence, or `nil` when it has fewer tokens than one shingle.
   ///
   /// A shingle's hash is FNV-1a over its tokens' UTF-8 bytes, each followed by 0x1F.
   ///
-  /// - Complexity: O(n · size) for n tokens.
+  /// - Complexity: O(n + size) for n tokens (expected; the probes of empty bins).
   public func signature(_ tokens: [String]) -> [UInt64]? {
     guard tokens.count >= shingleLength else { return nil }
-    var minimums = [UInt64](repeating: .max, count: size)
-    minimums.withUnsafeMutableBufferPointer { minimums in
+    var bins = [UInt64](repeating: .max, count: size)
+    bins.withUnsafeMutableBufferPointer { bins in
       for start in 0...(tokens.count - shingleLength) {
         var hasher = FNV1a()
         for token in tokens[start..<(start + shingleLength)] {
           hasher.combine(token.utf8)
           hasher.combine(0x1F)
         }
-        lower(minimums, by: hasher.value)
+        lower(bins, by: hasher.value)
       }
     }
-    return minimums
+    densify(&bins)
+    return bins
   }
 
   /// The signature of a token sequence given as ids of `words`, or `nil` when it has fewer
   /// tokens than one shingle: the same signature as `signature(_:)` of the words' Strings,
   /// hashed from the table's bytes.
   ///
-  /// - Complexity: O(n · size) for n tokens.
+  /// - Complexity: O(n + size) for n tokens (expected).
   public func signature(_ tokens: [Int32], words: WordTable) -> [UInt64]? {
     guard tokens.count >= shingleLength else { return nil }
-    var minimums = [UInt64](repeating: .max, count: size)
+    var bins = [UInt64](repeating: .max, count: size)
     let shingleLength = shingleLength
     words.withStorage { bytes, starts in
       tokens.withUnsafeBufferPointer { tokens in
-        minimums.withUnsafeMutableBufferPointer { minimums in
+        bins.withUnsafeMutableBufferPointer { bins in
           for start in 0...(tokens.count - shingleLength) {
             var hash = FNV1a.offsetBasis
             for token in tokens[start..<(start + shingleLength)] {
@@ -71,39 +73,50 @@ public struct MinHash: Sendable {
               }
               hash = (hash ^ 0x1F) &* FNV1a.prime
             }
-            lower(minimums, by: hash)
+            lower(bins, by: hash)
           }
         }
       }
     }
-    return minimums
+    densify(&bins)
+    return bins
   }
 
-  /// Lowers each position of `minimums` to its hash function's value of a shingle hash:
-  /// `mix(hash ^ seed)`, four positions per step.
+  /// The bin of a hashed value: its high bits scaled to `0..<size`.
   @inline(__always)
-  private func lower(_ minimums: UnsafeMutableBufferPointer<UInt64>, by hash: UInt64) {
-    let shingle = hash ^ (hash >> 30)
-    @inline(__always)
-    func value(_ premixed: UInt64) -> UInt64 {
-      var z = (shingle ^ premixed) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    premixed.withUnsafeBufferPointer { premixed in
-      let count = minimums.count
-      var index = 0
-      while index + 4 <= count {
-        minimums[index] = min(minimums[index], value(premixed[index]))
-        minimums[index + 1] = min(minimums[index + 1], value(premixed[index + 1]))
-        minimums[index + 2] = min(minimums[index + 2], value(premixed[index + 2]))
-        minimums[index + 3] = min(minimums[index + 3], value(premixed[index + 3]))
-        index += 4
+  private func bin(_ value: UInt64) -> Int {
+    Int(truncatingIfNeeded: value.multipliedFullWidth(by: UInt64(size)).high)
+  }
+
+  /// Lowers the bin of a shingle hash to that hash's value, `mix(hash ^ seed)`, if smaller.
+  /// Within a bin the values share their high bits, so the smallest value is the smallest hash.
+  @inline(__always)
+  private func lower(_ bins: UnsafeMutableBufferPointer<UInt64>, by hash: UInt64) {
+    let value = Self.mix(hash ^ seed)
+    let index = bin(value)
+    if value < bins[index] { bins[index] = value }
+  }
+
+  /// Fills each empty bin (still `.max`) with the value of the first non-empty bin in its probe
+  /// sequence: `bin(mix(probeSeed ^ bin << 32 ^ attempt))` for attempts 1, 2, …, the same in
+  /// every signature. Only values a shingle put there are borrowed. After `4 · size` probes
+  /// without a hit (a text of very few shingles), the next non-empty bin in order is taken.
+  private func densify(_ bins: inout [UInt64]) {
+    let source = bins
+    for index in 0..<size where source[index] == .max {
+      var found: UInt64?
+      for attempt in 1...UInt64(4 * size) {
+        let probe = bin(Self.mix(probeSeed ^ (UInt64(index) << 32) ^ attempt))
+        if source[probe] != .max {
+          found = source[probe]
+          break
+        }
       }
-      while index < count {
-        minimums[index] = min(minimums[index], value(premixed[index]))
-        index += 1
+      if found == nil {
+        found = (1..<size).lazy.map { source[(index + $0) % self.size] }.first { $0 != .max }
       }
+      // A signature has at least one shingle, so some bin is filled.
+      bins[index] = found ?? .max
     }
   }
 
@@ -117,6 +130,7 @@ public struct MinHash: Sendable {
   }
 
   /// SplitMix64's finaliser: a cheap, well-mixed 64-bit hash.
+  @inline(__always)
   static func mix(_ value: UInt64) -> UInt64 {
     var z = value
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -129,8 +143,10 @@ public struct MinHash: Sendable {
 /// signatures are cut into bands, and only postings sharing a band are compared.
 ///
 /// Memory per posting is kept small, since a run indexes every posting: signatures are stored
-/// flat with 32 bits per position (two different minimum hashes agree on their low 32 bits with
-/// probability 2⁻³², far below the estimate's own error), each band's postings are chained
+/// flat with 16 bits per position (two different minimum hashes agree on their low 16 bits with
+/// probability 2⁻¹⁶: a comparison of 64 positions gains a false agreement about once in 5,000
+/// comparisons of a pair near the 0.8 threshold, where a position more or less is 0.016 of
+/// similarity), each band's postings are chained
 /// through flat tables instead of an array per bucket, and the tables grow by whole blocks
 /// (`RowBlocks`), never by copying what they hold.
 ///
@@ -138,6 +154,13 @@ public struct MinHash: Sendable {
 /// so that a lookup passes over the postings that cannot lower the original it has found: a
 /// thousand copies of one posting are one step, not a thousand (which made lookups quadratic
 /// in the number of copies).
+///
+/// A lookup takes at most `stepLimit` steps along each band's chain, latest postings first, so
+/// the cost of adding a posting is bounded whatever the corpus. Below the limit the index finds
+/// every similar posting that shares a band; a bucket with more postings than the limit whose
+/// originals are earlier than the best found (a band value common to many unrelated postings,
+/// such as a shared boilerplate sentence, which carries little evidence of a copy) is searched
+/// among its latest postings only, and a copy found through no other band is then missed.
 public struct NearDuplicateIndex: Sendable {
   /// Estimated Jaccard similarity at or above which a posting is a duplicate.
   public let threshold: Double
@@ -150,8 +173,9 @@ public struct NearDuplicateIndex: Sendable {
   /// smaller than this posting's, or -1 (the postings in between have originals at least as
   /// large).
   private var previousSmaller: RowBlocks<Int32>
-  /// Signature positions, `size` per posting, truncated to 32 bits.
-  private var signatures = RowBlocks<UInt32>(width: 0)
+  /// Signature positions, `size` per posting, truncated to 16 bits (the bands are keyed by
+  /// the whole values).
+  private var signatures = RowBlocks<UInt16>(width: 0)
   private var size = 0
   /// Per posting: the earliest posting it duplicates (itself when new).
   private var originals: [Int32] = []
@@ -162,13 +186,20 @@ public struct NearDuplicateIndex: Sendable {
   /// `threshold`.
   private var equalNeeded = 0
 
+  /// Steps a lookup takes at most along one band's chain.
+  public let stepLimit: Int
+
   /// - Parameters:
   ///   - threshold: Similarity that makes a duplicate (default 0.8).
   ///   - bands: Bands of the signature; with 64 positions, 16 bands of 4 find pairs above
   ///     about 0.5 similarity with high probability, and the threshold then decides.
-  public init(threshold: Double = 0.8, bands: Int = 16) {
+  ///   - stepLimit: Steps along each band's chain per lookup (default 64); `Int.max` searches
+  ///     every bucket whole.
+  public init(threshold: Double = 0.8, bands: Int = 16, stepLimit: Int = 64) {
+    precondition(stepLimit > 0, "a lookup needs at least one step per band")
     self.threshold = threshold
     self.bands = bands
+    self.stepLimit = stepLimit
     latest = [[UInt32: Int32]](repeating: [:], count: bands)
     previous = RowBlocks(width: bands)
     previousSmaller = RowBlocks(width: bands)
@@ -187,7 +218,7 @@ public struct NearDuplicateIndex: Sendable {
     }
     precondition(signature.count == size, "signatures must have the same size")
     let index = originals.count
-    let truncated = signature.map { UInt32(truncatingIfNeeded: $0) }
+    let truncated = signature.map { UInt16(truncatingIfNeeded: $0) }
     let rows = max(size / bands, 1)
     // Per band: the posting's bucket and that bucket's latest posting (-1 when empty).
     var keys: [UInt32] = []
@@ -208,7 +239,9 @@ public struct NearDuplicateIndex: Sendable {
       // posting whose original is not below the best found so far cannot lower it, and neither
       // can the postings between it and its `previousSmaller`.
       var candidate = head
-      while candidate >= 0 {
+      var steps = 0
+      while candidate >= 0 && steps < stepLimit {
+        steps += 1
         let original = originals[Int(candidate)]
         // A candidate met again in a later band was found dissimilar already (a similar one
         // lowered `best` to its original or below, so it is not compared again either).
@@ -233,8 +266,14 @@ public struct NearDuplicateIndex: Sendable {
     for (band, key) in keys.enumerated() {
       // The latest posting of the bucket with a smaller original: each step passes over
       // postings whose originals are at least the step's, so at least this posting's.
+      // Bounded like a lookup: past the limit the link ends the chain (-1), and lookups that
+      // pass this posting stop there.
       var smaller = heads[band]
-      while smaller >= 0 && originals[Int(smaller)] >= original { smaller = previousSmaller[Int(smaller), band] }
+      var steps = 0
+      while smaller >= 0 && originals[Int(smaller)] >= original {
+        steps += 1
+        smaller = steps < stepLimit ? previousSmaller[Int(smaller), band] : -1
+      }
       smallerRow.append(smaller)
       latest[band][key] = Int32(index)
     }
@@ -246,7 +285,7 @@ public struct NearDuplicateIndex: Sendable {
   /// Whether `signature` agrees with posting `index`'s in enough positions: the share of equal
   /// positions is at least `threshold` (compared as a count, `equalNeeded`, with the same result).
   @inline(__always)
-  private func isSimilar(_ signature: [UInt32], _ index: Int) -> Bool {
+  private func isSimilar(_ signature: [UInt16], _ index: Int) -> Bool {
     guard size > 0 else { return 0 >= threshold }
     let needed = equalNeeded
     return signatures.withRow(index) { row in

@@ -1,5 +1,6 @@
 import RoleLensStorage
 import Testing
+import _RoleLensTestSupport
 
 @testable import RoleLensText
 
@@ -136,15 +137,17 @@ struct MinHashTests {
   func indexChainThroughDuplicate() throws {
     let minHash = MinHash()
     let a = Self.posting(city: "Rotterdam")
-    // One word changed each time: A~B and B~C estimate 0.875, A~C 0.75 (signatures are
-    // deterministic, and the premises below are checked).
-    let b = Self.edited(a, at: [3], tag: "b")
-    let c = Self.edited(b, at: [77], tag: "c")
-    let signatures = try [a, b, c].map { try #require(minHash.signature($0)) }
-    // The premise: B is near A, C is near B, but C is not near A.
-    try #require(MinHash.similarity(signatures[1], signatures[0]) >= 0.8)
-    try #require(MinHash.similarity(signatures[2], signatures[1]) >= 0.8)
-    try #require(MinHash.similarity(signatures[2], signatures[0]) < 0.8)
+    // Two words changed each time, in the first of the placements (shifted by 0, 1, …) whose
+    // estimates meet the premise: B is near A, C is near B, but C is not near A (the exact
+    // similarities are about 0.87, 0.87 and 0.76; signatures are deterministic).
+    let premise = (0..<40).lazy.compactMap { shift -> [[UInt64]]? in
+      let b = Self.edited(a, at: [3 + shift, 45 + shift], tag: "b")
+      let c = Self.edited(b, at: [80 + shift, 120 + shift], tag: "c")
+      guard let signatures = [a, b, c].map({ minHash.signature($0) }) as? [[UInt64]] else { return nil }
+      let near = { (x: Int, y: Int) in MinHash.similarity(signatures[x], signatures[y]) >= 0.8 }
+      return near(1, 0) && near(2, 1) && !near(2, 0) ? signatures : nil
+    }.first
+    let signatures = try #require(premise)
     var index = NearDuplicateIndex()
     #expect(index.add(signatures[0]) == nil)
     #expect(index.add(signatures[1]) == 0)
@@ -195,7 +198,7 @@ struct MinHashTests {
         return UInt32(truncatingIfNeeded: key)
       }
     }
-    let truncated = signatures.map { $0.map { UInt32(truncatingIfNeeded: $0) } }
+    let truncated = signatures.map { $0.map { UInt16(truncatingIfNeeded: $0) } }
     let allKeys = signatures.map(keys)
     var originals: [Int] = []
     var results: [Int?] = []
@@ -209,6 +212,41 @@ struct MinHashTests {
       originals.append(best ?? index)
     }
     return results
+  }
+
+  /// A posting P, then `fillers` unrelated postings that share P's first band (a band value
+  /// common to many postings, like a boilerplate sentence's) and nothing else.
+  static func crowdedBand(fillers: Int) -> (original: [UInt64], fillers: [[UInt64]]) {
+    var generator = TokenizerFastPathTests.Generator(state: 0xC0_FFEE)
+    let original = (0..<64).map { _ in generator.next() }
+    let others = (0..<fillers).map { _ in Array(original[0..<4]) + (4..<64).map { _ in generator.next() } }
+    return (original, others)
+  }
+
+  @Test("a copy behind a crowded bucket is found through its other bands, within the step limit")
+  func crowdedBucketCopyFound() {
+    let (original, fillers) = Self.crowdedBand(fillers: 3_000)
+    var index = NearDuplicateIndex()
+    #expect(index.add(original) == nil)
+    for filler in fillers { #expect(index.add(filler) == nil) }
+    // One position changed: 0.98 similar, sharing 15 of 16 bands with P.
+    var copy = original
+    copy[40] ^= 1
+    #expect(index.add(copy) == 0)
+  }
+
+  @Test("a posting sharing only a crowded band with its match is found only without the step limit")
+  func crowdedBucketStepLimit() {
+    let (original, fillers) = Self.crowdedBand(fillers: 3_000)
+    // Similar at 0.77 (threshold 0.5) but one position changed in each band after the first.
+    var variant = original
+    for band in 1..<16 { variant[band * 4] ^= 1 }
+    for (limit, expected) in [(Int.max, 0 as Int?), (64, nil)] {
+      var index = NearDuplicateIndex(threshold: 0.5, stepLimit: limit)
+      _ = index.add(original)
+      for filler in fillers { _ = index.add(filler) }
+      #expect(index.add(variant) == expected, "step limit \(limit)")
+    }
   }
 
   @Test("the index finds the same originals as comparing every pair that shares a bucket")
@@ -236,7 +274,7 @@ struct MinHashTests {
       clusters[cluster].append(variant)
       signatures.append(variant)
     }
-    var index = NearDuplicateIndex()
+    var index = NearDuplicateIndex(stepLimit: .max)
     let found = signatures.map { index.add($0) }
     let expected = Self.bruteForceOriginals(signatures)
     let mismatches = zip(found, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
@@ -245,5 +283,78 @@ struct MinHashTests {
     // The premise: the corpus has duplicates, originals and long chains of copies.
     #expect(expected.compactMap { $0 }.count > 700)
     #expect(expected.filter { $0 == nil }.count > 100)
+  }
+}
+
+/// The one-permutation signatures must estimate Jaccard similarity as well as `size` independent
+/// hash functions do: no bias, no more spread, at every level of similarity and for short texts
+/// whose empty bins are filled by densification.
+@Suite("MinHash accuracy")
+struct MinHashAccuracyTests {
+  /// The exact Jaccard similarity of two token lists' shingle sets.
+  static func jaccard(_ a: [String], _ b: [String], shingleLength: Int) -> Double {
+    func shingles(_ tokens: [String]) -> Set<[String]> {
+      Set((0...(tokens.count - shingleLength)).map { Array(tokens[$0..<($0 + shingleLength)]) })
+    }
+    let (x, y) = (shingles(a), shingles(b))
+    return Double(x.intersection(y).count) / Double(x.union(y).count)
+  }
+
+  /// Pairs of a realistic text and an edited copy: the Corpus/ texts (or the test's posting when
+  /// they are absent), each cut to `length` words, with 1 to 40% of the words replaced.
+  static func pairs(length: Int, count: Int, seed: UInt64) -> [([String], [String])] {
+    var texts = TestSupport.corpusTexts().map { Tokenizer().tokens($0).map(\.text) }.filter { $0.count >= length }
+    if texts.isEmpty { texts = [MinHashTests.posting(city: "Rotterdam")] }
+    var generator = TokenizerFastPathTests.Generator(state: seed)
+    return (0..<count).map { pair in
+      let text = texts[pair % texts.count]
+      let start = Int(generator.next() % UInt64(text.count - length + 1))
+      let original = Array(text[start..<(start + length)])
+      let edits = 1 + Int(generator.next() % UInt64(max(length * 2 / 5, 1)))
+      let positions = (0..<edits).map { _ in Int(generator.next() % UInt64(length)) }
+      return (original, MinHashTests.edited(original, at: positions, tag: "e\(pair)-"))
+    }
+  }
+
+  /// Mean error and root mean square error of an estimator over pairs.
+  static func errors(
+    _ pairs: [([String], [String])], shingleLength: Int, _ estimate: ([String], [String]) -> Double
+  ) -> (bias: Double, rmse: Double) {
+    let differences = pairs.map { estimate($0.0, $0.1) - jaccard($0.0, $0.1, shingleLength: shingleLength) }
+    let bias = differences.reduce(0, +) / Double(differences.count)
+    let rmse = (differences.map { $0 * $0 }.reduce(0, +) / Double(differences.count)).squareRoot()
+    return (bias, rmse)
+  }
+
+  @Test(
+    "one-permutation estimates are unbiased and no noisier than 64 hash functions",
+    arguments: [(400, 5), (400, 3), (60, 5), (20, 3)])
+  func unbiasedEstimates(length: Int, shingleLength: Int) throws {
+    let pairs = Self.pairs(length: length, count: 600, seed: UInt64(length * 10 + shingleLength))
+    let minHash = MinHash(size: 64, shingleLength: shingleLength)
+    let onePermutation = Self.errors(pairs, shingleLength: shingleLength) { a, b in
+      MinHash.similarity(minHash.signature(a)!, minHash.signature(b)!)
+    }
+    let independent = Self.errors(pairs, shingleLength: shingleLength) { a, b in
+      MinHash.similarity(
+        WordTokenTests.referenceSignature(a, shingleLength: shingleLength)!,
+        WordTokenTests.referenceSignature(b, shingleLength: shingleLength)!)
+    }
+    // The premise: the pairs span similarities from low to near 1.
+    let exact = pairs.map { Self.jaccard($0.0, $0.1, shingleLength: shingleLength) }
+    try #require(exact.min()! < 0.4 && exact.max()! > 0.85)
+    // 600 pairs: the standard error of a mean error is about 0.06 / √600 ≈ 0.0025.
+    #expect(abs(onePermutation.bias) < 0.01, "bias \(onePermutation.bias)")
+    #expect(onePermutation.rmse <= independent.rmse * 1.15 + 0.002, "rmse \(onePermutation.rmse) vs \(independent.rmse)")
+  }
+
+  @Test("a text of a few shingles still has a full signature, and identical texts agree everywhere")
+  func shortTextsAreDensified() throws {
+    let tokens = Array(MinHashTests.posting(city: "Rotterdam").prefix(7))
+    let signature = try #require(MinHash().signature(tokens))
+    #expect(signature.count == 64)
+    #expect(!signature.contains(.max), "every bin is filled")
+    #expect(Set(signature).count == 3, "three shingles, three values")
+    #expect(MinHash.similarity(signature, try #require(MinHash().signature(tokens))) == 1)
   }
 }
