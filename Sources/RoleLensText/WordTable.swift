@@ -21,15 +21,26 @@ public struct WordTable: Sendable {
   package private(set) var hashes: [UInt64] = []
   /// Per entry: the first entry whose String equals it (itself for every ASCII entry).
   package private(set) var canonical: [Int32] = []
-  /// Open addressing by hash: entry id + 1, 0 for an empty slot.
+  /// Open addressing by hash, 0 for an empty slot. A slot holds `tag << 24 | (id + 1)` while
+  /// `id + 1` fits 24 bits, `tag` being the hash's top 7 bits (`tag(of:)`), so that most probes
+  /// of another entry are told apart without reading the entry's hash (a cache miss in a large
+  /// table); a later entry's slot holds `-(id + 1)` and is checked through `hashes`.
   private var slots: [Int32]
   /// `slots.count - 1` (the count is a power of 2).
   private var mask: Int
   /// The first entry of each String of non-ASCII bytes, by that String.
   private var unicodeClasses: [String: Int32] = [:]
 
+  /// Ids below this are stored with a tag in their slot (`1 << 24 - 1`, or less for tests).
+  private let taggedLimit: Int32
+
   /// An empty table with room for about `capacity` entries before it grows.
-  public init(capacity: Int = 64) {
+  public init(capacity: Int = 64) { self.init(capacity: capacity, taggedLimit: 1 << 24 - 1) }
+
+  /// An empty table whose ids from `taggedLimit` on are stored untagged (for tests of that path).
+  package init(capacity: Int, taggedLimit: Int32) {
+    precondition(taggedLimit > 0 && taggedLimit < 1 << 24, "tagged ids must fit 24 bits")
+    self.taggedLimit = taggedLimit
     var size = 16
     while size < capacity * 2 { size <<= 1 }
     slots = [Int32](repeating: 0, count: size)
@@ -77,14 +88,14 @@ public struct WordTable: Sendable {
     while true {
       let entry = slots[slot]
       if entry == 0 { break }
-      if hashes[Int(entry - 1)] == hash && equals(Int(entry - 1), bytes) { return entry - 1 }
+      if let id = match(entry, bytes, hash: hash) { return id }
       slot = (slot + 1) & mask
     }
     let id = Int32(count)
     storage.append(contentsOf: bytes)
     starts.append(Int32(storage.count))
     hashes.append(hash)
-    slots[slot] = id + 1
+    slots[slot] = slotValue(id, hash: hash)
     if bytes.contains(where: { $0 >= 0x80 }) {
       let text = String(decoding: bytes, as: UTF8.self)
       if let first = unicodeClasses[text] {
@@ -114,9 +125,32 @@ public struct WordTable: Sendable {
     while true {
       let entry = slots[slot]
       if entry == 0 { return nil }
-      if hashes[Int(entry - 1)] == hash && equals(Int(entry - 1), bytes) { return entry - 1 }
+      if let id = match(entry, bytes, hash: hash) { return id }
       slot = (slot + 1) & mask
     }
+  }
+
+  /// The top 7 bits of a hash.
+  @inline(__always)
+  private static func tag(of hash: UInt64) -> Int32 { Int32(truncatingIfNeeded: hash >> 57) }
+
+  /// The slot value of entry `id` with `hash`.
+  @inline(__always)
+  private func slotValue(_ id: Int32, hash: UInt64) -> Int32 {
+    id < taggedLimit ? Self.tag(of: hash) << 24 | (id + 1) : -(id + 1)
+  }
+
+  /// The id of the entry in slot value `entry` (not 0) if it has exactly `bytes` (hashed to
+  /// `hash`).
+  @inline(__always)
+  private func match(_ entry: Int32, _ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
+    if entry > 0 {
+      guard entry >> 24 == Self.tag(of: hash) else { return nil }
+      let id = (entry & 0xFF_FFFF) - 1
+      return equals(Int(id), bytes) ? id : nil
+    }
+    let id = -entry - 1
+    return hashes[Int(id)] == hash && equals(Int(id), bytes) ? id : nil
   }
 
   /// The first entry whose String equals the String of `bytes` (canonical equivalence), or
@@ -176,7 +210,7 @@ public struct WordTable: Sendable {
     for (index, hash) in hashes.enumerated() {
       var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
       while slots[slot] != 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(index + 1)
+      slots[slot] = slotValue(Int32(index), hash: hash)
     }
   }
 }

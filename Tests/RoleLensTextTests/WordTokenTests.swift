@@ -59,6 +59,20 @@ struct WordTokenTests {
     }
   }
 
+  @Test("a table finds every entry, through tagged and untagged slots alike, as it grows", arguments: [1, 300, 1 << 23])
+  func taggedAndUntaggedSlots(taggedLimit: Int32) {
+    var table = WordTable(capacity: 4, taggedLimit: taggedLimit)
+    let words = (0..<5_000).map { "w\($0 * 7919 % 5_000)x" } + ["", "é", "e\u{301}"]
+    let ids = words.map { table.intern($0) }
+    #expect(ids == Array(0..<Int32(words.count)), "each distinct word a new id, in order")
+    for (word, id) in zip(words, ids) {
+      #expect(table.intern(word) == id)
+      #expect(table.string(id) == word)
+    }
+    #expect(table.count == words.count)
+    #expect(table.findEqual("w5000x") == nil && table.findEqual("absent") == nil)
+  }
+
   @Test("ids are byte-exact, and canonical ids join the spellings whose Strings are equal")
   func canonicalIDs() {
     var table = WordTable()
