@@ -318,7 +318,7 @@ final class PartialReader {
 
   /// Reads every data frame once and checks its CRC-32, and that the frames end where the
   /// trailer starts; then rewinds to the first unit. (The units are decoded once, as they are
-  /// merged: `count(units:postings:)` then checks them against the trailer.)
+  /// merged: `check(units:postings:)` then compares them with the trailer.)
   func verify() throws(PartialError) {
     for _ in 0..<dataFrameCount { _ = try readFrame(what: "data") }
     guard Int(ftello(stream)) == fileSize - PartialFile.trailerFrameSize else {
