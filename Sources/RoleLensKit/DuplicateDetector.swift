@@ -9,12 +9,14 @@ struct DuplicateDetector {
   /// and cluster.
   private var firstByFingerprint: [UInt64: (id: String, cluster: Int, clusterID: String)] = [:]
   private var nearDuplicates = NearDuplicateIndex()
-  /// The id of each posting in `nearDuplicates`, in the order added.
-  private var signatureOwners = PackedStrings()
+  /// The number (`ordinal`) of each posting in `nearDuplicates`, in the order added.
+  private var signatureOrdinals: [Int32] = []
   private var clusters = NearDuplicateIndex(threshold: Self.clusterThreshold, bands: Self.clusterBands)
-  /// The id and number (`ordinal`) of each posting in `clusters`, in the order added.
-  private var clusterOwners = PackedStrings()
+  /// The number of each posting in `clusters`, in the order added.
   private var clusterOrdinals: [Int32] = []
+  /// The id of each posting with a signature of either kind, by number (`ordinal`); the
+  /// others' ids are never asked for and are kept empty.
+  private var owners = PackedStrings()
   /// Postings placed so far; a posting's cluster is numbered by its first posting's ordinal.
   private var ordinal = 0
   /// Estimated Jaccard similarity of 3-word shingles (numbers left out) at which two postings
@@ -39,17 +41,20 @@ struct DuplicateDetector {
   mutating func place(id: String, _ analyzed: AnalyzedPosting) -> Placement {
     defer { ordinal += 1 }
     var placement = Placement(duplicateOf: nil, cluster: ordinal, clusterID: id)
+    let indexed = analyzed.clusterSignature != nil || analyzed.signature != nil
+    owners.append(indexed ? id : "")
     if let signature = analyzed.clusterSignature {
       if let leader = clusters.add(signature) {
         placement.cluster = Int(clusterOrdinals[leader])
-        placement.clusterID = clusterOwners[leader]
+        placement.clusterID = owners[placement.cluster]
       }
-      clusterOwners.append(id)
       clusterOrdinals.append(Int32(truncatingIfNeeded: ordinal))
     }
     if let signature = analyzed.signature {
-      if let original = nearDuplicates.add(signature) { placement.duplicateOf = signatureOwners[original] }
-      signatureOwners.append(id)
+      if let original = nearDuplicates.add(signature) {
+        placement.duplicateOf = owners[Int(signatureOrdinals[original])]
+      }
+      signatureOrdinals.append(Int32(truncatingIfNeeded: ordinal))
     } else if let first = firstByFingerprint[analyzed.fingerprint] {
       placement.duplicateOf = first.id
       if analyzed.clusterSignature == nil {

@@ -146,8 +146,8 @@ public struct MinHash: Sendable {
 /// flat with 16 bits per position (two different minimum hashes agree on their low 16 bits with
 /// probability 2⁻¹⁶: a comparison of 64 positions gains a false agreement about once in 5,000
 /// comparisons of a pair near the 0.8 threshold, where a position more or less is 0.016 of
-/// similarity), each band's postings are chained
-/// through flat tables instead of an array per bucket, and the tables grow by whole blocks
+/// similarity), each band's postings are chained through flat tables of 16-bit distances
+/// (`ChainLinks`) instead of an array per bucket, and the tables grow by whole blocks
 /// (`RowBlocks`), never by copying what they hold.
 ///
 /// A bucket's chain also links each posting to the latest earlier one with a smaller original,
@@ -168,11 +168,11 @@ public struct NearDuplicateIndex: Sendable {
   /// Per band: bucket key → the latest posting in that bucket.
   private var latest: [[UInt32: Int32]]
   /// Per posting (row) and band (column): the previous posting in the same bucket, or -1.
-  private var previous: RowBlocks<Int32>
+  private var previous: ChainLinks
   /// Per posting and band: the latest earlier posting in the same bucket whose original is
   /// smaller than this posting's, or -1 (the postings in between have originals at least as
   /// large).
-  private var previousSmaller: RowBlocks<Int32>
+  private var previousSmaller: ChainLinks
   /// Signature positions, `size` per posting, truncated to 16 bits (the bands are keyed by
   /// the whole values).
   private var signatures = RowBlocks<UInt16>(width: 0)
@@ -201,8 +201,8 @@ public struct NearDuplicateIndex: Sendable {
     self.bands = bands
     self.stepLimit = stepLimit
     latest = [[UInt32: Int32]](repeating: [:], count: bands)
-    previous = RowBlocks(width: bands)
-    previousSmaller = RowBlocks(width: bands)
+    previous = ChainLinks(width: bands)
+    previousSmaller = ChainLinks(width: bands)
   }
 
   /// Postings indexed.

@@ -185,6 +185,31 @@ struct MinHashTests {
     }
   }
 
+  @Test("chain links read back as given: none, near, just below and past the 16-bit distance")
+  func chainLinksRoundTrip() {
+    var links = ChainLinks(width: 3)
+    var expected: [[Int32]] = []
+    let rows = Int(UInt16.max) + 2_000
+    for row in 0..<rows {
+      // Column 0: none or the previous row; 1: 65,534 back (the last stored distance) when
+      // there is one; 2: always row 0, so past row 65,535 a link kept aside.
+      let near: Int32 = row % 3 == 0 ? -1 : Int32(row - 1)
+      let edge: Int32 = row >= Int(UInt16.max) - 1 ? Int32(row - Int(UInt16.max) + 1) : -1
+      let first: Int32 = row == 0 ? -1 : 0
+      let row = [near, edge, first]
+      links.append(row)
+      expected.append(row)
+    }
+    #expect(links.count == rows)
+    var mismatches = 0
+    for row in 0..<rows {
+      for column in 0..<3 where links[row, column] != expected[row][column] { mismatches += 1 }
+    }
+    #expect(mismatches == 0)
+    #expect(links[rows - 1, 2] == 0)
+    #expect(links[Int(UInt16.max), 1] == 1)
+  }
+
   /// What `NearDuplicateIndex.add` must return, found the slow way: every earlier signature that
   /// shares a band bucket is compared, and the earliest original among the similar ones wins.
   static func bruteForceOriginals(_ signatures: [[UInt64]], threshold: Double = 0.8, bands: Int = 16) -> [Int?] {
