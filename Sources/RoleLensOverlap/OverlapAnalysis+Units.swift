@@ -227,6 +227,14 @@ struct UnitSpace: Sendable {
       self.roleB = roleB
     }
 
+    /// Makes room for `entries` posting entries in all (a hint: the space grows past it if
+    /// need be), so that the pair's largest arrays are allocated once at their size instead of
+    /// doubling, which holds the old copy and the new at once.
+    mutating func reserve(postingEntries entries: Int) {
+      space.postingPositions.reserveCapacity(entries)
+      space.postingWeights.reserveCapacity(entries)
+    }
+
     /// Keeps a posting's entries if it belongs to the pair.
     mutating func addPosting(ids: [Int32], weights: [Double], key: UnitKey) {
       guard key.role == roleA || key.role == roleB else { return }

@@ -301,6 +301,13 @@ public struct OverlapAnalysis: Sendable {
     let grouping = options.groupBy != nil
     var groupedPair = UnitSpace.Builder(roleA: roleA, roleB: roleB)
     var groupedUnits = UnitCollector(sizes: accumulator.groupedUnitSizes, grouped: true)
+    // The pair's posting entries (a posting's terms with a positive count): each role's
+    // statistics count every term's postings.
+    let entries = Set([options.roleA, options.roleB]).reduce(0) { sum, role in
+      sum + (accumulator.statistics[role]?.terms.reduce(0) { $0 + $1.postings } ?? 0)
+    }
+    pair.reserve(postingEntries: entries)
+    if grouping { groupedPair.reserve(postingEntries: entries) }
     try accumulator.store.forEach { posting in
       let weights = OverlapMetrics.tfidf(posting.vector) { idf[Int($0)] }
       let unit = units.add(posting, weights: weights)
