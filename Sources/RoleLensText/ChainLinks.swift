@@ -1,7 +1,8 @@
 import RoleLensStorage
 
-/// Links from each posting (row) and band (column) back to an earlier posting, or to none
-/// (-1), stored in 16 bits each: a link is kept as its distance back from the row, which for
+/// Links from a posting (a row) in each band (a column) back to an earlier posting, or to none
+/// (-1), stored in 16 bits each: a link is kept as its distance back from the row's posting
+/// (its `origin`: the row itself unless the table holds rows of some postings only), which for
 /// the postings a bucket chains (copies of one posting, one employer's postings) is mostly
 /// small, and a distance of 2¹⁶ − 1 or more is kept aside in full.
 ///
@@ -22,13 +23,15 @@ struct ChainLinks: Sendable {
   /// Rows appended.
   var count: Int { distances.count }
 
-  /// Appends the next row's links (each -1 or an earlier row).
-  mutating func append(_ links: [Int32]) {
+  /// Appends the next row: the links (each -1 or a posting before `origin`) of posting
+  /// `origin` (by default the row's own number).
+  mutating func append(_ links: [Int32], from origin: Int? = nil) {
     let row = distances.count
+    let origin = origin ?? row
     var encoded = [UInt16](repeating: 0, count: links.count)
     for (column, link) in links.enumerated() where link >= 0 {
-      precondition(Int(link) < row, "a link must point to an earlier row")
-      let distance = row - Int(link)
+      precondition(Int(link) < origin, "a link must point to an earlier posting")
+      let distance = origin - Int(link)
       if distance < Int(Self.escape) {
         encoded[column] = UInt16(distance)
       } else {
@@ -39,12 +42,13 @@ struct ChainLinks: Sendable {
     distances.append(encoded)
   }
 
-  /// The link of `row` in `column`: an earlier row, or -1.
+  /// The link of `row` in `column`: an earlier posting, or -1; `origin` is the posting the row
+  /// was appended from (by default the row's own number).
   @inline(__always)
-  subscript(row: Int, column: Int) -> Int32 {
+  subscript(row: Int, column: Int, from origin: Int? = nil) -> Int32 {
     let distance = distances[row, column]
     if distance == 0 { return -1 }
     if distance == Self.escape { return far[row * distances.width + column] ?? -1 }
-    return Int32(truncatingIfNeeded: row - Int(distance))
+    return Int32(truncatingIfNeeded: (origin ?? row) - Int(distance))
   }
 }

@@ -171,8 +171,11 @@ public struct NearDuplicateIndex: Sendable {
   private var previous: ChainLinks
   /// Per posting and band: the latest earlier posting in the same bucket whose original is
   /// smaller than this posting's, or -1 (the postings in between have originals at least as
-  /// large).
+  /// large). Kept for duplicates only, in the row `smallerRows` gives: a new posting's original
+  /// is itself, later than every earlier posting's, so its links are its `previous` ones.
   private var previousSmaller: ChainLinks
+  /// Per posting: its row of `previousSmaller`, or -1 when it is new.
+  private var smallerRows: [Int32] = []
   /// Signature positions, `size` per posting, truncated to 16 bits (the bands are keyed by
   /// the whole values).
   private var signatures = RowBlocks<UInt16>(width: 0)
@@ -253,7 +256,7 @@ public struct NearDuplicateIndex: Sendable {
           }
         }
         let passed = best.map { original >= $0 } ?? false
-        candidate = passed ? previousSmaller[Int(candidate), band] : previous[Int(candidate), band]
+        candidate = passed ? smallerLink(Int(candidate), band) : previous[Int(candidate), band]
       }
     }
     let original = best ?? Int32(index)
@@ -272,14 +275,27 @@ public struct NearDuplicateIndex: Sendable {
       var steps = 0
       while smaller >= 0 && originals[Int(smaller)] >= original {
         steps += 1
-        smaller = steps < stepLimit ? previousSmaller[Int(smaller), band] : -1
+        smaller = steps < stepLimit ? smallerLink(Int(smaller), band) : -1
       }
       smallerRow.append(smaller)
       latest[band][key] = Int32(index)
     }
     previous.append(heads)
-    previousSmaller.append(smallerRow)
+    if best == nil {
+      assert(smallerRow == heads, "a new posting's smaller links are its previous ones")
+      smallerRows.append(-1)
+    } else {
+      smallerRows.append(Int32(previousSmaller.count))
+      previousSmaller.append(smallerRow, from: index)
+    }
     return best.map(Int.init)
+  }
+
+  /// Posting `posting`'s `previousSmaller` link in `band`.
+  @inline(__always)
+  private func smallerLink(_ posting: Int, _ band: Int) -> Int32 {
+    let row = smallerRows[posting]
+    return row < 0 ? previous[posting, band] : previousSmaller[Int(row), band, from: posting]
   }
 
   /// Whether `signature` agrees with posting `index`'s in enough positions: the share of equal

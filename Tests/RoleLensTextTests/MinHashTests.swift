@@ -208,6 +208,15 @@ struct MinHashTests {
     #expect(mismatches == 0)
     #expect(links[rows - 1, 2] == 0)
     #expect(links[Int(UInt16.max), 1] == 1)
+
+    // Rows of some postings only: links are read back from the posting each row came from.
+    var sparse = ChainLinks(width: 2)
+    let origins = [5, 70_000, 70_001]
+    sparse.append([4, -1], from: origins[0])
+    sparse.append([69_999, 3], from: origins[1])
+    sparse.append([-1, 1], from: origins[2])
+    #expect((0..<3).map { sparse[$0, 0, from: origins[$0]] } == [4, 69_999, -1])
+    #expect((0..<3).map { sparse[$0, 1, from: origins[$0]] } == [-1, 3, 1])
   }
 
   /// What `NearDuplicateIndex.add` must return, found the slow way: every earlier signature that
