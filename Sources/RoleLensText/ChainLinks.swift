@@ -6,12 +6,13 @@ import RoleLensStorage
 /// the postings a bucket chains (copies of one posting, one employer's postings) is mostly
 /// small, and a distance of 2¹⁶ − 1 or more is kept aside in full.
 ///
-/// Half the memory of 32-bit links, for the same answers: the near-duplicate index holds two
-/// such tables per band for every posting of a run, its largest memory by far.
+/// Half the memory of 32-bit links, for the same answers: the near-duplicate index keeps a link
+/// per band for every posting of a run (two for a posting that joins an earlier one), most of
+/// its memory beside the signatures.
 struct ChainLinks: Sendable {
   /// Per row and column: 0 for no link, the distance back below `escape`, or `escape`.
   private var distances: RowBlocks<UInt16>
-  /// Links at least `escape` rows back, by `row * width + column`.
+  /// Links at least `escape` postings back, by `row * width + column`.
   private var far: [Int: Int32] = [:]
   private static let escape = UInt16.max
 
