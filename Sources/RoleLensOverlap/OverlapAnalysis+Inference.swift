@@ -271,8 +271,9 @@ extension OverlapAnalysis {
         for entry in space.starts[v]..<space.starts[v + 1] { dense[Int(space.positions[entry])] = space.weights[entry] }
         for posting in 0..<p {
           var dot = 0.0
-          for entry in space.postingStarts[posting]..<space.postingStarts[posting + 1] {
-            dot += space.postingWeights[entry] * dense[Int(space.postingPositions[entry])]
+          let norm = space.postings.norms[posting]
+          for entry in space.postings.starts[posting]..<space.postings.starts[posting + 1] {
+            dot += space.postings.weight(entry, norm: norm) * dense[Int(space.postings.positions[entry])]
           }
           postingGram[posting * u + v] = dot
         }
@@ -363,9 +364,10 @@ extension OverlapAnalysis {
       for (posting, unit) in space.postingUnit.enumerated() {
         let f = fold[unit]
         var dots = (0.0, 0.0)
-        for entry in space.postingStarts[posting]..<space.postingStarts[posting + 1] {
-          let position = Int(space.postingPositions[entry])
-          let weight = space.postingWeights[entry]
+        let norm = space.postings.norms[posting]
+        for entry in space.postings.starts[posting]..<space.postings.starts[posting + 1] {
+          let position = Int(space.postings.positions[entry])
+          let weight = space.postings.weight(entry, norm: norm)
           dots.0 += weight * (totals[0][position] - foldSums[0][f * d + position])
           dots.1 += weight * (totals[1][position] - foldSums[1][f * d + position])
         }

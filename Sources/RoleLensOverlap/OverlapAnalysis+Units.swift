@@ -44,9 +44,9 @@ struct UnitCollector {
     self.grouped = grouped
   }
 
-  /// The last posting's entries (term ids with a positive count, and their weights).
+  /// The last posting's entries (term ids with a positive count, and their counts).
   private(set) var lastIDs: [Int32] = []
-  private(set) var lastWeights: [Double] = []
+  private(set) var lastCounts: [Int32] = []
   private(set) var lastKey = UnitKey(role: 0, cluster: 0)
 
   /// Adds one posting; returns its unit once complete.
@@ -60,11 +60,14 @@ struct UnitCollector {
     var ids: [Int32] = []
     var postingWeights: [Double] = []
     var counts: [Double] = []
+    var wholeCounts: [Int32] = []
     ids.reserveCapacity(posting.vector.ids.count)
+    wholeCounts.reserveCapacity(posting.vector.ids.count)
     var next = weights.startIndex
     for (id, count) in zip(posting.vector.ids, posting.vector.counts) where count > 0 {
       ids.append(id)
       counts.append(Double(count))
+      wholeCounts.append(count)
       if next < weights.endIndex && weights[next].0 == id {
         postingWeights.append(weights[next].1)
         next += 1
@@ -72,7 +75,7 @@ struct UnitCollector {
         postingWeights.append(0)
       }
     }
-    (lastIDs, lastWeights, lastKey) = (ids, postingWeights, key)
+    (lastIDs, lastCounts, lastKey) = (ids, wholeCounts, key)
     if size <= 1 {
       var bodyRoles = [Double](repeating: 0, count: roleCount)
       if Int(posting.bodyRole) < roleCount { bodyRoles[Int(posting.bodyRole)] = 1 }
@@ -198,12 +201,9 @@ struct UnitSpace: Sendable {
   var skillShares: [Double] = []
   /// Share of each unit's postings whose body-only reading is the other role of the pair.
   var readsAsOther: [Double] = []
-  /// The pair's postings, for the separability scores: `postingStarts[p]..<postingStarts[p + 1]`
-  /// are posting p's entries, `postingUnit[p]` its unit; weight 1/size of its unit, so that
-  /// every cluster weighs the same.
-  var postingStarts: [Int] = [0]
-  var postingPositions: [Int32] = []
-  var postingWeights: [Double] = []
+  /// The pair's postings' TF-IDF vectors, for the separability scores, and each posting's unit
+  /// (a posting weighs 1/size of its unit there, so that every cluster weighs the same).
+  var postings = PostingEntries()
   var postingUnit: [Int] = []
   /// The term id of each position.
   var termIDs: [Int32] = []
@@ -231,16 +231,14 @@ struct UnitSpace: Sendable {
     /// need be), so that the pair's largest arrays are allocated once at their size instead of
     /// doubling, which holds the old copy and the new at once.
     mutating func reserve(postingEntries entries: Int) {
-      space.postingPositions.reserveCapacity(entries)
-      space.postingWeights.reserveCapacity(entries)
+      space.postings.reserve(entries: entries)
     }
 
-    /// Keeps a posting's entries if it belongs to the pair.
-    mutating func addPosting(ids: [Int32], weights: [Double], key: UnitKey) {
+    /// Keeps a posting's entries if it belongs to the pair: its term ids and counts (those with
+    /// a positive count) and the norm of its TF-IDF weights (`OverlapMetrics.tfidfWithNorm`).
+    mutating func addPosting(ids: [Int32], counts: [Int32], norm: Double, key: UnitKey) {
       guard key.role == roleA || key.role == roleB else { return }
-      space.postingPositions += ids
-      space.postingWeights += weights
-      space.postingStarts.append(space.postingPositions.count)
+      space.postings.append(ids: ids, counts: counts, norm: norm)
       postingKeys.append(key)
     }
 
@@ -268,17 +266,18 @@ struct UnitSpace: Sendable {
     }
 
     /// The space, with term ids replaced by positions in the terms' alphabetical order; moved
-    /// out of the builder.
-    mutating func build(vocabulary: Vocabulary, skillCount: Int) -> UnitSpace {
+    /// out of the builder. `idf` is every term's idf, by id.
+    mutating func build(vocabulary: Vocabulary, skillCount: Int, idf: [Double]) -> UnitSpace {
       var space = UnitSpace()
       swap(&space, &self.space)
       // Each term made into a String once (terms are distinct as Strings, so the order is total).
       let ids = Set(space.positions).map { ($0, vocabulary.term($0)) }.sorted { $0.1 < $1.1 }.map(\.0)
       var position = [Int32](repeating: -1, count: vocabulary.count)
       for (index, id) in ids.enumerated() { position[Int(id)] = Int32(index) }
-      for entry in space.postingPositions.indices {
-        space.postingPositions[entry] = position[Int(space.postingPositions[entry])]
+      for entry in space.postings.positions.indices {
+        space.postings.positions[entry] = position[Int(space.postings.positions[entry])]
       }
+      space.postings.idfs = ids.map { idf[Int($0)] }
       space.postingUnit = postingKeys.map { unitIndex[$0] ?? 0 }
       for unit in 0..<space.unitCount {
         let range = space.starts[unit]..<space.starts[unit + 1]
@@ -317,15 +316,17 @@ struct UnitSpace: Sendable {
 
   /// For each entry of each unit: the share of the unit's postings that use the term.
   func termShares() -> [Double] {
-    var postings = [[Int]](repeating: [], count: unitCount)
-    for (posting, unit) in postingUnit.enumerated() { postings[unit].append(posting) }
+    var postingsOf = [[Int]](repeating: [], count: unitCount)
+    for (posting, unit) in postingUnit.enumerated() { postingsOf[unit].append(posting) }
     var scratch = [Int](repeating: 0, count: dimension)
     var shares = [Double](repeating: 1, count: positions.count)
     for unit in 0..<unitCount where sizes[unit] > 1 {
-      for posting in postings[unit] {
-        for entry in postingStarts[posting]..<postingStarts[posting + 1] { scratch[Int(postingPositions[entry])] += 1 }
+      for posting in postingsOf[unit] {
+        for entry in postings.starts[posting]..<postings.starts[posting + 1] {
+          scratch[Int(postings.positions[entry])] += 1
+        }
       }
-      let members = Double(max(postings[unit].count, 1))
+      let members = Double(max(postingsOf[unit].count, 1))
       for entry in starts[unit]..<starts[unit + 1] {
         let position = Int(positions[entry])
         shares[entry] = Double(scratch[position]) / members
@@ -383,13 +384,10 @@ extension UnitSpace {
       sub.readsAsOther.append(readsAsOther[unit])
     }
     for posting in postingsOf {
-      for entry in postingStarts[posting]..<postingStarts[posting + 1] {
-        sub.postingPositions.append(scratch[Int(postingPositions[entry])])
-        sub.postingWeights.append(postingWeights[entry])
-      }
-      sub.postingStarts.append(sub.postingPositions.count)
+      sub.postings.append(postings, posting: posting) { scratch[Int($0)] }
       sub.postingUnit.append(newIndex[postingUnit[posting]] ?? 0)
     }
+    sub.postings.idfs = used.map { postings.idfs[Int($0)] }
     sub.termIDs = used.map { termIDs[Int($0)] }
     sub.dimension = used.count
     for position in used { scratch[Int(position)] = -1 }

@@ -309,20 +309,21 @@ public struct OverlapAnalysis: Sendable {
     pair.reserve(postingEntries: entries)
     if grouping { groupedPair.reserve(postingEntries: entries) }
     try accumulator.store.forEach { posting in
-      let weights = OverlapMetrics.tfidf(posting.vector) { idf[Int($0)] }
+      let (weights, norm) = OverlapMetrics.tfidfWithNorm(posting.vector) { idf[Int($0)] }
       let unit = units.add(posting, weights: weights)
-      pair.addPosting(ids: units.lastIDs, weights: units.lastWeights, key: units.lastKey)
+      pair.addPosting(ids: units.lastIDs, counts: units.lastCounts, norm: norm, key: units.lastKey)
       if grouping && (posting.role == roleA || posting.role == roleB) {
         let groupedUnit = groupedUnits.add(posting, weights: weights)
-        groupedPair.addPosting(ids: groupedUnits.lastIDs, weights: groupedUnits.lastWeights, key: groupedUnits.lastKey)
+        groupedPair.addPosting(
+          ids: groupedUnits.lastIDs, counts: groupedUnits.lastCounts, norm: norm, key: groupedUnits.lastKey)
         if let groupedUnit { groupedPair.add(groupedUnit) }
       }
       guard let unit else { return }
       roles.add(unit)
       pair.add(unit)
     }
-    if grouping { grouped = groupedPair.build(vocabulary: vocabulary, skillCount: skillCount) }
-    return pair.build(vocabulary: vocabulary, skillCount: skillCount)
+    if grouping { grouped = groupedPair.build(vocabulary: vocabulary, skillCount: skillCount, idf: idf) }
+    return pair.build(vocabulary: vocabulary, skillCount: skillCount, idf: idf)
   }
 
   /// The pair's units alone (tests).

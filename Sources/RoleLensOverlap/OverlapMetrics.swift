@@ -140,19 +140,32 @@ package enum OverlapMetrics {
     log(Double(1 + n) / Double(1 + df)) + 1
   }
 
+  /// The term-frequency factor of a TF-IDF weight, 1 + ln count.
+  @inline(__always)
+  package static func termFrequencyFactor(count: Int32) -> Double { 1 + log(Double(count)) }
+
   /// A posting's TF-IDF vector, L2-normalised: (1 + ln count) × idf per term.
   package static func tfidf(_ vector: TermVector, idf: (Int32) -> Double) -> [(Int32, Double)] {
+    tfidfWithNorm(vector, idf: idf).weights
+  }
+
+  /// `tfidf(_:idf:)` and the norm its weights were divided by (0, and no weights, when every
+  /// weight is 0). Each weight is `termFrequencyFactor(count:) * idf / norm`, computed in that
+  /// order (`PostingEntries` recomputes weights the same way).
+  package static func tfidfWithNorm(
+    _ vector: TermVector, idf: (Int32) -> Double
+  ) -> (weights: [(Int32, Double)], norm: Double) {
     var weights: [(Int32, Double)] = []
     weights.reserveCapacity(vector.ids.count)
     var norm = 0.0
     for (id, count) in zip(vector.ids, vector.counts) where count > 0 {
-      let weight = (1 + log(Double(count))) * idf(id)
+      let weight = termFrequencyFactor(count: count) * idf(id)
       weights.append((id, weight))
       norm += weight * weight
     }
     norm = norm.squareRoot()
-    guard norm > 0 else { return [] }
-    return weights.map { ($0.0, $0.1 / norm) }
+    guard norm > 0 else { return ([], 0) }
+    return (weights.map { ($0.0, $0.1 / norm) }, norm)
   }
 
   /// Overlap coefficient of skill prevalence: Σ_s min(a_s, b_s) / min(Σ a_s, Σ b_s), where a_s

@@ -154,6 +154,41 @@ struct OverlapMetricsTests {
     #expect(OverlapMetrics.tfidf(TermVector(), idf: { _ in 1 }).isEmpty)
   }
 
+  @Test(
+    "the pair's postings, stored as counts, give back exactly the TF-IDF weights, large counts and empty postings included"
+  )
+  func postingEntriesRecomputeWeights() {
+    // Realistic counts (mostly 1-3) and a few of 255 or more, idfs of a 1,000-posting corpus.
+    let idf = (0..<500).map { OverlapMetrics.idf(documentFrequency: 1 + $0 * 7 % 900, documents: 1_000) }
+    var entries = PostingEntries()
+    var expected: [[Double]] = []
+    for posting in 0..<60 {
+      let ids = (0..<(posting * 7 % 90)).map { Int32(($0 * 37 + posting) % 500) }.sorted()
+      let unique = Array(Set(ids)).sorted()
+      var counts = unique.map { Int32(1 + ($0 + Int32(posting)) % 3) }
+      if posting % 10 == 3, !counts.isEmpty { counts[0] = 255 + Int32(posting) }
+      if posting % 10 == 4, !counts.isEmpty { counts[counts.count - 1] = 254 }
+      let vector = TermVector(ids: unique, counts: counts)
+      let (weights, norm) = OverlapMetrics.tfidfWithNorm(vector) { idf[Int($0)] }
+      #expect(weights.map(\.1) == OverlapMetrics.tfidf(vector) { idf[Int($0)] }.map(\.1))
+      entries.append(ids: unique, counts: counts, norm: norm)
+      expected.append(weights.isEmpty ? [Double](repeating: 0, count: unique.count) : weights.map(\.1))
+    }
+    entries.idfs = idf
+    #expect(entries.count == 60 && entries.largeFactors.count == 6)
+    var wrong = 0
+    for posting in 0..<entries.count {
+      let norm = entries.norms[posting]
+      for (offset, entry) in (entries.starts[posting]..<entries.starts[posting + 1]).enumerated() {
+        // Bit for bit: the figures computed from these weights must not move.
+        if entries.weight(entry, norm: norm).bitPattern != expected[posting][offset].bitPattern { wrong += 1 }
+      }
+    }
+    #expect(wrong == 0)
+    // A posting with no terms at all has no entries and weighs nothing.
+    #expect(entries.starts[1] == entries.starts[0] && entries.norms[0] == .infinity)
+  }
+
   // MARK: - Overlap coefficient
 
   @Test("the skill overlap coefficient is Σ min over the smaller profile's total")
