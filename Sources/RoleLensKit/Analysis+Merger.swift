@@ -25,11 +25,14 @@ extension Analysis {
     var facts = IngestSummary()
     /// Duplicates and clusters, found in input order.
     private var duplicates = DuplicateDetector()
-    /// Files merged so far.
-    private var files = 0
-    /// Every this many files, the allocator's free memory is given back to the system: the
-    /// buffers of the files in between are freed around the merger's growing arrays, which
-    /// would otherwise keep that memory resident (at 100,000 postings, about 50 MB).
+    /// Work merged since the allocator's free memory was last given back: a file, or a
+    /// dataset batch's postings, each counting one.
+    private var sinceRelease = 0
+    /// Every this many files (or postings of a dataset), the allocator's free memory is given
+    /// back to the system: the buffers of the files in between are freed around the merger's
+    /// growing arrays, which would otherwise keep that memory resident (at 100,000 postings,
+    /// about 50 MB). A dataset's batch of rows counts its postings, not one, or a dump of
+    /// 180,000 rows (600 batches) would never give any back before its end.
     static let filesBetweenReleases = 1000
     init(
       includeDuplicates: Bool, scorer: Scorer, formulaGuard: Bool, releasesMemory: Bool,
@@ -47,13 +50,23 @@ extension Analysis {
 
     /// Frees what duplicate and cluster detection keep per posting, once every posting is in,
     /// before the overlap stage loads the pair for the bootstrap (the run's peak).
-    mutating func releaseDuplicateIndex() {
+    ///
+    /// - Throws: `OverlapError.indexFile` when an index could not read a signature back from
+    ///   its temporary file (an I/O error): `duplicate_of` and `cluster` are then unreliable.
+    mutating func releaseDuplicateIndex() throws {
+      let failure = duplicates.readFailure
       duplicates = DuplicateDetector()
+      if let failure {
+        throw OverlapError.indexFile(path: failure.path, operation: failure.operation, reason: failure.reason)
+      }
     }
 
     mutating func add(_ outcome: ReadOutcome) {
-      files += 1
-      if releasesMemory && files % Self.filesBetweenReleases == 0 { clib_release_free_memory() }
+      sinceRelease += max(1, outcome.postings.count)
+      if releasesMemory && sinceRelease >= Self.filesBetweenReleases {
+        clib_release_free_memory()
+        sinceRelease = 0
+      }
       skipped += outcome.skipped
       for var processed in outcome.postings {
         let analyzed = processed.analyzed

@@ -71,7 +71,8 @@ public struct Analysis: Sendable {
   ///   - onPosting: Called with every posting's result, in input order, serially (from a worker
   ///     thread): the way to read per-posting results without reading `postings.csv` back.
   /// - Throws: `IngestError.inputNotFound` for a missing input path, `OverlapError` when the
-  ///   overlap stage's temporary file cannot be written or read.
+  ///   overlap stage's temporary file cannot be written or read, or the near-duplicate index's
+  ///   cannot be read.
   public func run(
     progress: (@Sendable (Int, Int) -> Void)? = nil, onPosting: ((PostingResult) -> Void)? = nil
   ) throws -> AnalysisReport {
@@ -98,7 +99,7 @@ public struct Analysis: Sendable {
   ///   - walkSkipped: What the walk of the inputs could not read.
   ///   - fileCount: The files the walk found.
   func finish(_ merger: inout Merger, walkSkipped: [SkippedInput], fileCount: Int) throws -> AnalysisReport {
-    merger.releaseDuplicateIndex()
+    try merger.releaseDuplicateIndex()
     if options.memoryPolicy == .releaseToSystem { clib_release_free_memory() }
     var skipped = walkSkipped + merger.skipped
     skipped.sort { ($0.path, $0.row ?? 0) < ($1.path, $1.row ?? 0) }

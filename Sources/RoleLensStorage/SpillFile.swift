@@ -65,6 +65,21 @@ package final class SpillFile {
     size += written
   }
 
+  /// Reads `buffer.count` bytes at `offset` (bytes appended before).
+  package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(Failure) {
+    precondition(offset >= 0 && offset + buffer.count <= size, "a read must lie within what was appended")
+    var done = 0
+    while done < buffer.count {
+      let result = pread(descriptor, buffer.baseAddress.map { $0 + done }, buffer.count - done, off_t(offset + done))
+      if result < 0 && errno == EINTR { continue }
+      guard result > 0 else {
+        throw Failure(
+          path: path, operation: "read", reason: result < 0 ? Self.errnoText() : "file shorter than written")
+      }
+      done += result
+    }
+  }
+
   /// Reads the file from the start in chunks of at most `chunkSize` bytes, in order.
   package func forEachChunk(size chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
     var buffer = [UInt8](repeating: 0, count: max(1, min(chunkSize, size)))

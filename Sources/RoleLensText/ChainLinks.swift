@@ -12,8 +12,11 @@ import RoleLensStorage
 struct ChainLinks: Sendable {
   /// Per row and column: 0 for no link, the distance back below `escape`, or `escape`.
   private var distances: RowBlocks<UInt16>
-  /// Links at least `escape` postings back, by `row * width + column`.
-  private var far: [Int: Int32] = [:]
+  /// Links at least `escape` postings back, by `row * width + column`: the keys ascending (rows
+  /// are appended in order, columns in order within a row), found by binary search, in 12
+  /// bytes a link where a dictionary takes about twice that.
+  private var farKeys = BlockArray<Int>()
+  private var farLinks = BlockArray<Int32>()
   private static let escape = UInt16.max
 
   /// An empty table of rows of `width` links.
@@ -37,10 +40,21 @@ struct ChainLinks: Sendable {
         encoded[column] = UInt16(distance)
       } else {
         encoded[column] = Self.escape
-        far[row * distances.width + column] = link
+        farKeys.append(row * distances.width + column)
+        farLinks.append(link)
       }
     }
     distances.append(encoded)
+  }
+
+  /// The far link kept under `key`, or -1 (never: an escaped distance always has one).
+  private func farLink(_ key: Int) -> Int32 {
+    var (low, high) = (0, farKeys.count)
+    while low < high {
+      let middle = (low + high) / 2
+      if farKeys[middle] < key { low = middle + 1 } else { high = middle }
+    }
+    return low < farKeys.count && farKeys[low] == key ? farLinks[low] : -1
   }
 
   /// The link of `row` in `column`: an earlier posting, or -1; `origin` is the posting the row
@@ -49,7 +63,7 @@ struct ChainLinks: Sendable {
   subscript(row: Int, column: Int, from origin: Int? = nil) -> Int32 {
     let distance = distances[row, column]
     if distance == 0 { return -1 }
-    if distance == Self.escape { return far[row * distances.width + column] ?? -1 }
+    if distance == Self.escape { return farLink(row * distances.width + column) }
     return Int32(truncatingIfNeeded: (origin ?? row) - Int(distance))
   }
 }

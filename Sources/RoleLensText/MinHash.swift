@@ -166,7 +166,7 @@ public struct NearDuplicateIndex: Sendable {
   public let threshold: Double
   private let bands: Int
   /// Per band: bucket key → the latest posting in that bucket.
-  private var latest: [[UInt32: Int32]]
+  private var latest: [BucketHeads]
   /// Per posting (row) and band (column): the previous posting in the same bucket, or -1.
   private var previous: ChainLinks
   /// Per posting and band: the latest earlier posting in the same bucket whose original is
@@ -175,16 +175,27 @@ public struct NearDuplicateIndex: Sendable {
   /// is itself, later than every earlier posting's, so its links are its `previous` ones.
   private var previousSmaller: ChainLinks
   /// Per posting: its row of `previousSmaller`, or -1 when it is new.
-  private var smallerRows: [Int32] = []
+  private var smallerRows = BlockArray<Int32>()
   /// Signature positions, `size` per posting, truncated to 16 bits (the bands are keyed by
-  /// the whole values).
-  private var signatures = RowBlocks<UInt16>(width: 0)
+  /// the whole values): in a temporary file when the index has a spill directory, read back
+  /// only for candidates whose sketch agrees often enough.
+  private var signatures: RowFile<UInt16>
+  /// Per posting: the low 4 bits of each truncated position, two to a byte (`sketchWidth`
+  /// bytes, the last half byte 0 when `size` is odd). Two signatures agree in at least as many
+  /// sketch positions as truncated ones, so a candidate whose sketch agrees in fewer than
+  /// `equalNeeded` positions is not similar, without reading its signature.
+  private var sketches = RowBlocks<UInt8>(width: 0)
   private var size = 0
+  private var sketchWidth = 0
+  private let spillDirectory: String?
+  /// Signatures gathered in memory before they are written to the spill file together (tests
+  /// make it small, so that a few signatures reach the file).
+  var spillRowsPerWrite = 4096
   /// Per posting: the earliest posting it duplicates (itself when new).
-  private var originals: [Int32] = []
-  /// Per posting: the index of the latest posting that compared it and found it dissimilar
-  /// (each pair is compared once, however many bands the two share).
-  private var checked: [Int32] = []
+  private var originals = BlockArray<Int32>()
+  /// The candidates the current lookup compared and found dissimilar (each pair is compared
+  /// once, however many bands the two share).
+  private var dissimilar = CandidateSet()
   /// The fewest equal positions whose share, `Double(equal) / Double(size)`, reaches
   /// `threshold`.
   private var equalNeeded = 0
@@ -198,12 +209,17 @@ public struct NearDuplicateIndex: Sendable {
   ///     about 0.5 similarity with high probability, and the threshold then decides.
   ///   - stepLimit: Steps along each band's chain per lookup (default 64); `Int.max` searches
   ///     every bucket whole.
-  public init(threshold: Double = 0.8, bands: Int = 16, stepLimit: Int = 64) {
+  ///   - spillDirectory: Where the signatures go, in a temporary file (unlinked at once), so
+  ///     that the index's memory is its links, bucket heads and sketches; `nil` (the default)
+  ///     keeps them in memory. The answers are the same.
+  public init(threshold: Double = 0.8, bands: Int = 16, stepLimit: Int = 64, spillDirectory: String? = nil) {
     precondition(stepLimit > 0, "a lookup needs at least one step per band")
     self.threshold = threshold
     self.bands = bands
     self.stepLimit = stepLimit
-    latest = [[UInt32: Int32]](repeating: [:], count: bands)
+    self.spillDirectory = spillDirectory
+    signatures = RowFile(width: 0, directory: nil)
+    latest = [BucketHeads](repeating: BucketHeads(), count: bands)
     previous = ChainLinks(width: bands)
     previousSmaller = ChainLinks(width: bands)
   }
@@ -211,17 +227,30 @@ public struct NearDuplicateIndex: Sendable {
   /// Postings indexed.
   public var count: Int { originals.count }
 
+  /// The first failure to read a signature back from the spill file (an I/O error): the
+  /// answers since are not to be trusted, and the run should stop with it.
+  package var readFailure: SpillFile.Failure? { signatures.failure }
+
   /// Adds a signature; returns the index (in order of addition) of the earliest posting it
   /// duplicates, or `nil` when it is new. Every signature must have the same size.
   public mutating func add(_ signature: [UInt64]) -> Int? {
-    if originals.isEmpty {
+    if originals.count == 0 {
       size = signature.count
-      signatures = RowBlocks(width: size)
+      sketchWidth = (size + 1) / 2
+      signatures = RowFile(
+        width: size, directory: spillDirectory, prefix: "rolelens-signatures", rowsPerWrite: spillRowsPerWrite)
+      sketches = RowBlocks(width: sketchWidth)
       equalNeeded = (0...size).first { Double($0) / Double(max(size, 1)) >= threshold } ?? size + 1
     }
     precondition(signature.count == size, "signatures must have the same size")
+    // The signatures' table is shared by copies of the index: a copy that adds gets its own.
+    if !isKnownUniquelyReferenced(&signatures) { signatures = signatures.copy() }
     let index = originals.count
     let truncated = signature.map { UInt16(truncatingIfNeeded: $0) }
+    var sketch = [UInt8](repeating: 0, count: sketchWidth)
+    for (position, value) in truncated.enumerated() {
+      sketch[position / 2] |= UInt8(truncatingIfNeeded: value & 0xF) << (position % 2 == 0 ? 0 : 4)
+    }
     let rows = max(size / bands, 1)
     // Per band: the posting's bucket and that bucket's latest posting (-1 when empty).
     var keys: [UInt32] = []
@@ -229,13 +258,14 @@ public struct NearDuplicateIndex: Sendable {
     keys.reserveCapacity(bands)
     heads.reserveCapacity(bands)
     var best: Int32?
+    dissimilar.removeAll()
     for band in 0..<bands {
       var key: UInt64 = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
       for position in (band * rows)..<min((band + 1) * rows, size) {
         key = MinHash.mix(key ^ signature[position])
       }
       let bucket = UInt32(truncatingIfNeeded: key)
-      let head = latest[band][bucket] ?? -1
+      let head = latest[band].head(bucket)
       keys.append(bucket)
       heads.append(head)
       // The earliest original among the similar postings, whatever order they are met in: a
@@ -248,11 +278,11 @@ public struct NearDuplicateIndex: Sendable {
         let original = originals[Int(candidate)]
         // A candidate met again in a later band was found dissimilar already (a similar one
         // lowered `best` to its original or below, so it is not compared again either).
-        if best.map({ original < $0 }) ?? true, checked[Int(candidate)] != Int32(index) {
-          if isSimilar(truncated, Int(candidate)) {
+        if best.map({ original < $0 }) ?? true, !dissimilar.contains(candidate) {
+          if isSimilar(truncated, sketch: sketch, Int(candidate)) {
             best = original
           } else {
-            checked[Int(candidate)] = Int32(index)
+            dissimilar.insert(candidate)
           }
         }
         let passed = best.map { original >= $0 } ?? false
@@ -261,8 +291,8 @@ public struct NearDuplicateIndex: Sendable {
     }
     let original = best ?? Int32(index)
     signatures.append(truncated)
+    sketches.append(sketch)
     originals.append(original)
-    checked.append(-1)
     // Duplicates are indexed too, so a posting near a duplicate (C near B near A) finds its
     // original through it.
     var smallerRow: [Int32] = []
@@ -278,7 +308,7 @@ public struct NearDuplicateIndex: Sendable {
         smaller = steps < stepLimit ? smallerLink(Int(smaller), band) : -1
       }
       smallerRow.append(smaller)
-      latest[band][key] = Int32(index)
+      latest[band].setHead(key, Int32(index))
     }
     previous.append(heads)
     if best == nil {
@@ -300,10 +330,22 @@ public struct NearDuplicateIndex: Sendable {
 
   /// Whether `signature` agrees with posting `index`'s in enough positions: the share of equal
   /// positions is at least `threshold` (compared as a count, `equalNeeded`, with the same result).
+  /// The sketches are compared first; the signature is read only when they agree often enough.
   @inline(__always)
-  private func isSimilar(_ signature: [UInt16], _ index: Int) -> Bool {
+  private func isSimilar(_ signature: [UInt16], sketch: [UInt8], _ index: Int) -> Bool {
     guard size > 0 else { return 0 >= threshold }
     let needed = equalNeeded
+    let sketchAgrees = sketches.withRow(index) { row in
+      sketch.withUnsafeBufferPointer { sketch in
+        var equal = 0
+        for byte in 0..<sketchWidth {
+          let difference = row[byte] ^ sketch[byte]
+          equal &+= (difference & 0x0F == 0 ? 1 : 0) &+ (difference & 0xF0 == 0 ? 1 : 0)
+        }
+        return equal >= needed
+      }
+    }
+    guard sketchAgrees else { return false }
     return signatures.withRow(index) { row in
       signature.withUnsafeBufferPointer { signature in
         var equal = 0

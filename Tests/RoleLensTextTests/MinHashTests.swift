@@ -1,3 +1,4 @@
+import Foundation
 import RoleLensStorage
 import Testing
 import _RoleLensTestSupport
@@ -172,6 +173,86 @@ struct MinHashTests {
     #expect(index.count == RowBlocks<UInt32>.rowsPerBlock + 12)
   }
 
+  @Test("signatures that agree only in their low 4 bits are not similar: the sketch only rules candidates out")
+  func sketchAloneIsNotSimilarity() throws {
+    let folder = try TestSupport.temporaryFolder("rolelens-index")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var generator = TokenizerFastPathTests.Generator(state: 0x5EE7C4)
+    let original = (0..<64).map { _ in generator.next() }
+    // A candidate through band 0 (positions 0-3 kept whole), whose other 60 positions keep
+    // their low 4 bits and change above them: its sketch agrees everywhere, its signature in 4
+    // positions of 64, below the threshold's 32.
+    let lookalike = original.enumerated().map { $0.offset < 4 ? $0.element : $0.element ^ 0x30 }
+    var copy = original
+    copy[3] ^= 1
+    for spilled in [false, true] {
+      var index = NearDuplicateIndex(threshold: 0.5, bands: 16, spillDirectory: spilled ? folder.path : nil)
+      index.spillRowsPerWrite = 1
+      #expect(index.add(original) == nil)
+      #expect(index.add(lookalike) == nil, "spilled: \(spilled)")
+      #expect(index.add(copy) == 0, "spilled: \(spilled)")
+      #expect(index.add(lookalike) == 1, "spilled: \(spilled)")
+    }
+  }
+
+  @Test("bucket heads give each key's latest posting, as a dictionary would, through every growth")
+  func bucketHeadsMatchDictionary() {
+    var generator = TokenizerFastPathTests.Generator(state: 0xB0C4E7)
+    var heads = BucketHeads()
+    var reference: [UInt32: Int32] = [:]
+    // Keys drawn from a pool, so that many are set again; keys near 0 and near 2³² (home slots
+    // at either end of the table, probing around its end).
+    let pool = (0..<40_000).map { _ in UInt32(truncatingIfNeeded: generator.next()) } + [0, 1, .max, .max - 1]
+    var wrong = 0
+    for posting in 0..<120_000 {
+      let key = pool[Int(generator.next() % UInt64(pool.count))]
+      if heads.head(key) != reference[key] ?? -1 { wrong += 1 }
+      heads.setHead(key, Int32(posting))
+      reference[key] = Int32(posting)
+    }
+    #expect(wrong == 0)
+    #expect(heads.count == reference.count)
+    #expect(pool.filter { heads.head($0) != reference[$0] ?? -1 }.isEmpty)
+    #expect(heads.head(0x1234_5678) == (reference[0x1234_5678] ?? -1))
+    heads.setHead(7, Int32.max)
+    #expect(heads.head(7) == Int32.max)
+  }
+
+  @Test("a row file reads back every row, from memory and from its file, and a copy is independent")
+  func rowFileRoundTrip() throws {
+    let folder = try TestSupport.temporaryFolder("rolelens-rows")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func row(_ number: Int) -> [UInt16] { [UInt16(number % 65_536), UInt16(number / 7 % 65_536), 0xBEEF] }
+    for directory in [nil, folder.path, folder.appendingPathComponent("missing").path] {
+      let table = RowFile<UInt16>(width: 3, directory: directory, rowsPerWrite: 5)
+      let rows = 1_003
+      for number in 0..<rows { table.append(row(number)) }
+      #expect(table.count == rows)
+      // With a directory that exists, all but the last partial write are in the file.
+      #expect(table.rowsInMemory == (directory == folder.path ? rows % 5 : rows), "\(directory ?? "nil")")
+      let wrong = (0..<rows).filter { table.withRow($0) { Array($0) } != row($0) }
+      #expect(wrong.isEmpty, "\(directory ?? "nil"): rows read back wrong: \(wrong.prefix(5))")
+      let copy = table.copy()
+      copy.append(row(rows))
+      #expect(table.count == rows && copy.count == rows + 1)
+      #expect(copy.withRow(rows) { Array($0) } == row(rows) && copy.withRow(17) { Array($0) } == row(17))
+      #expect(table.failure == nil)
+    }
+    // The file was unlinked as soon as it was made: nothing is left in the folder.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+  }
+
+  @Test("a block array reads back and updates every element, across blocks")
+  func blockArrayRoundTrip() {
+    var array = BlockArray<Int32>()
+    let count = 2 * BlockArray<Int32>.blockSize + 5
+    for index in 0..<count { array.append(Int32(index * 3)) }
+    #expect(array.count == count)
+    array[BlockArray<Int32>.blockSize] = -1
+    #expect(array[0] == 0 && array[BlockArray<Int32>.blockSize - 1] == Int32((BlockArray<Int32>.blockSize - 1) * 3))
+    #expect(array[BlockArray<Int32>.blockSize] == -1 && array[count - 1] == Int32((count - 1) * 3))
+  }
+
   @Test("a row table reads back every row it was given, across blocks")
   func rowBlocksRoundTrip() {
     var table = RowBlocks<Int32>(width: 3)
@@ -283,8 +364,10 @@ struct MinHashTests {
     }
   }
 
-  @Test("the index finds the same originals as comparing every pair that shares a bucket")
-  func indexMatchesBruteForce() {
+  @Test(
+    "the index finds the same originals as comparing every pair that shares a bucket, its signatures in memory or in a file"
+  )
+  func indexMatchesBruteForce() throws {
     // Clusters of copies and drifting variants (each a few positions away from an earlier
     // member), interleaved, so that buckets mix many originals and chains run through copies.
     var generator = TokenizerFastPathTests.Generator(state: 0x0D0_0B1E)
@@ -308,12 +391,21 @@ struct MinHashTests {
       clusters[cluster].append(variant)
       signatures.append(variant)
     }
-    var index = NearDuplicateIndex(stepLimit: .max)
-    let found = signatures.map { index.add($0) }
+    let folder = try TestSupport.temporaryFolder("rolelens-index")
+    defer { try? FileManager.default.removeItem(at: folder) }
     let expected = Self.bruteForceOriginals(signatures)
-    let mismatches = zip(found, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
-    #expect(found.count == expected.count)
-    #expect(mismatches.isEmpty, "postings whose original differs from the brute force: \(mismatches.prefix(10))")
+    for spilled in [false, true] {
+      var index = NearDuplicateIndex(stepLimit: .max, spillDirectory: spilled ? folder.path : nil)
+      index.spillRowsPerWrite = 7
+      let found = signatures.map { index.add($0) }
+      #expect(index.readFailure == nil)
+      let mismatches = zip(found, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+      #expect(found.count == expected.count)
+      #expect(
+        mismatches.isEmpty,
+        "signatures spilled: \(spilled); postings whose original differs from the brute force: \(mismatches.prefix(10))"
+      )
+    }
     // The premise: the corpus has duplicates, originals and long chains of copies.
     #expect(expected.compactMap { $0 }.count > 700)
     #expect(expected.filter { $0 == nil }.count > 100)
@@ -379,7 +471,8 @@ struct MinHashAccuracyTests {
     try #require(exact.min()! < 0.4 && exact.max()! > 0.85)
     // 600 pairs: the standard error of a mean error is about 0.06 / √600 ≈ 0.0025.
     #expect(abs(onePermutation.bias) < 0.01, "bias \(onePermutation.bias)")
-    #expect(onePermutation.rmse <= independent.rmse * 1.15 + 0.002, "rmse \(onePermutation.rmse) vs \(independent.rmse)")
+    #expect(
+      onePermutation.rmse <= independent.rmse * 1.15 + 0.002, "rmse \(onePermutation.rmse) vs \(independent.rmse)")
   }
 
   @Test("a text of a few shingles still has a full signature, and identical texts agree everywhere")
