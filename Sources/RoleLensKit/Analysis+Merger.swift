@@ -54,11 +54,8 @@ extension Analysis {
     /// - Throws: `OverlapError.indexFile` when an index could not read a signature back from
     ///   its temporary file (an I/O error): `duplicate_of` and `cluster` are then unreliable.
     mutating func releaseDuplicateIndex() throws {
-      let failure = duplicates.readFailure
-      duplicates = DuplicateDetector()
-      if let failure {
-        throw OverlapError.indexFile(path: failure.path, operation: failure.operation, reason: failure.reason)
-      }
+      defer { duplicates = DuplicateDetector() }
+      try duplicates.checkReads()
     }
 
     mutating func add(_ outcome: ReadOutcome) {

@@ -1,4 +1,5 @@
 import Foundation
+import RoleLensOverlap
 import RoleLensStorage
 import RoleLensText
 
@@ -33,8 +34,14 @@ struct DuplicateDetector {
   /// Where the indexes keep their signatures: the system's temporary directory (`$TMPDIR`).
   static let spillDirectory = FileManager.default.temporaryDirectory.path
 
-  /// The first failure to read an index's signatures back from its temporary file.
-  var readFailure: SpillFile.Failure? { nearDuplicates.readFailure ?? clusters.readFailure }
+  /// Throws the first failure to read an index's signatures back from its temporary file (an
+  /// I/O error), after which `duplicate_of` and `cluster` are not to be trusted.
+  ///
+  /// - Throws: `OverlapError.indexFile`.
+  func checkReads() throws {
+    guard let failure = nearDuplicates.readFailure ?? clusters.readFailure else { return }
+    throw OverlapError.indexFile(path: failure.path, operation: failure.operation, reason: failure.reason)
+  }
 
   /// Where a posting belongs.
   struct Placement {
@@ -117,22 +124,24 @@ struct PostingIDs {
 
   /// Appends the next ordinal's id.
   mutating func append(_ id: String) {
-    let bytes = Array(id.utf8)
-    if let hash = bytes.lastIndex(of: UInt8(ascii: "#")), let row = Self.row(bytes[(hash + 1)...]) {
-      let name = bytes[..<hash]
-      if names.count == 0 || names.bytes(names.count - 1) != name { names.append(name) }
-      if Int64(names.count - 1) < (1 << (63 - Self.rowBits)) {
-        entries.append(Int64(names.count - 1) << Self.rowBits | row)
-        return
+    var id = id
+    id.withUTF8 { bytes in
+      if let hash = bytes.lastIndex(of: UInt8(ascii: "#")), let row = Self.row(bytes[(hash + 1)...]) {
+        let name = bytes[..<hash]
+        if names.count == 0 || !names.bytes(names.count - 1).elementsEqual(name) { names.append(name) }
+        if Int64(names.count - 1) < (1 << (63 - Self.rowBits)) {
+          entries.append(Int64(names.count - 1) << Self.rowBits | row)
+          return
+        }
       }
+      others.append(bytes)
+      entries.append(-Int64(others.count))
     }
-    others.append(bytes)
-    entries.append(-Int64(others.count))
   }
 
   /// The digits as a row number, when they are the decimal of a number below 2⁴⁰ written
   /// without leading zeros (so that writing it back gives the same bytes).
-  private static func row(_ digits: ArraySlice<UInt8>) -> Int64? {
+  private static func row(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
     guard !digits.isEmpty, digits.count <= 12, digits.first != UInt8(ascii: "0") || digits.count == 1 else {
       return nil
     }

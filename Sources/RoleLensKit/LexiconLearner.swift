@@ -235,9 +235,7 @@ public struct LexiconLearner: Sendable {
             label: label, cluster: placement.cluster, terms: entries.map(\.0), values: entries.map(\.1), body: body))
       }
     }
-    if let failure = detector.readFailure {
-      throw OverlapError.indexFile(path: failure.path, operation: failure.operation, reason: failure.reason)
-    }
+    try detector.checkReads()
     return corpus
   }
 
